@@ -1,0 +1,102 @@
+"""Developer sessions: `nox -s regenerate`, `nox -s tests`, `nox -s lint`, ...
+
+Regenerate first on a fresh machine: the tests import the generated packages.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import nox
+
+ROOT = Path(__file__).parent
+GENERATED = ROOT / "generated" / "piwik_pro_api"
+
+# Generation only; the wheel never depends on it.
+OPENAPI_PYTHON_CLIENT = "openapi-python-client==0.29.1"
+RUFF = "ruff==0.17.6"
+MYPY = "mypy==2.4.1"
+PYTEST = ["pytest>=8", "pytest-timeout>=2.3"]
+JSONSCHEMA = "jsonschema>=4.21"
+
+nox.options.sessions = ["regenerate", "lint", "tests"]
+nox.options.default_venv_backend = "venv"
+nox.options.reuse_venv = "yes"
+
+
+def _install_project(session: nox.Session, *extras: str) -> None:
+    spec = "." if not extras else f".[{','.join(extras)}]"
+    session.install("-e", spec)
+
+
+def _require_generated(session: nox.Session) -> None:
+    if not (GENERATED / "__init__.py").exists():
+        session.error("generated/piwik_pro_api is missing: run `nox -s regenerate` first (see README).")
+
+
+@nox.session
+def regenerate(session: nox.Session) -> None:
+    """Download the docs, apply spec fixes, generate `generated/piwik_pro_api`.
+
+    Pass options after `--`: `--source URL|DIR`, `--only NAME...`, `--check`,
+    `--allow-removals`, `--force`.
+    """
+    session.install(OPENAPI_PYTHON_CLIENT, RUFF)
+    _install_project(session)
+    session.run("python", "-m", "piwik_pro_spec.regenerate", *session.posargs)
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """Run the test suite against the sandbox (over real HTTP on 127.0.0.1)."""
+    _require_generated(session)
+    session.install(OPENAPI_PYTHON_CLIENT, RUFF, *PYTEST)
+    _install_project(session, "sandbox")
+    args = session.posargs or ["tests", "-m", "not contract"]
+    session.run("pytest", *args)
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """ruff (lint + format check) on handwritten code; mypy --strict on overrides/."""
+    session.install(RUFF, MYPY, JSONSCHEMA, "types-python-dateutil", "types-jsonschema", *PYTEST)
+    _install_project(session, "sandbox")
+    handwritten = ["overrides", "spec", "tests", "examples", "noxfile.py"]
+    session.run("ruff", "check", *handwritten)
+    session.run("ruff", "format", "--check", *handwritten)
+    session.run("mypy", "--strict", "overrides/piwik_pro")
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Benchmarks, each printed beside a baseline measured in the same run."""
+    _require_generated(session)
+    session.install(OPENAPI_PYTHON_CLIENT, RUFF, *PYTEST)
+    _install_project(session, "sandbox")
+    session.run("python", "-m", "tests.bench", *session.posargs)
+
+
+@nox.session
+def build(session: nox.Session) -> None:
+    """Build the wheel (handwritten + generated packages) into dist/."""
+    _require_generated(session)
+    session.install("build")
+    shutil.rmtree(ROOT / "dist", ignore_errors=True)
+    session.run("python", "-m", "build", "--wheel", "--outdir", "dist")
+
+
+@nox.session
+def contract(session: nox.Session) -> None:
+    """Every generated operation against Stoplight Prism mocks of the fixed docs."""
+    _require_generated(session)
+    session.install(*PYTEST)
+    _install_project(session, "sandbox")
+    env = {"PIWIK_PRO_TOOLS_DIR": str(ROOT / ".tools")}
+    session.run("pytest", "tests/contract", "-m", "contract", *session.posargs, env=env)
+
+
+if os.environ.get("CI"):
+    # CI machines start clean: never reuse a half-built venv.
+    nox.options.reuse_venv = "no"

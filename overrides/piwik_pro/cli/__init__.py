@@ -1,0 +1,5 @@
+"""The `piwik-pro` command line (STUB: being built)."""
+
+
+def main() -> None:
+    raise SystemExit("piwik-pro: not built yet")

@@ -1,0 +1,32 @@
+"""spec/sources.toml: every exported doc, its download URL and its subpackage."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+SPEC_DIR = Path(__file__).resolve().parent.parent
+SOURCES_FILE = SPEC_DIR / "sources.toml"
+
+
+@dataclass(frozen=True)
+class DocSource:
+    package: str  # subpackage of piwik_pro_api
+    file: str  # published file name, e.g. platform_users_authorized_api.json
+    accessor: str  # dotted attribute on PiwikPro, e.g. "tag_manager.tags"
+    url: str  # default download URL
+
+
+def load_sources(path: Path = SOURCES_FILE) -> list[DocSource]:
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    base = data["base_url"]
+    return [
+        DocSource(package=name, file=entry["file"], accessor=entry["accessor"], url=entry.get("url", base + entry["file"]))
+        for name, entry in data["docs"].items()
+    ]
