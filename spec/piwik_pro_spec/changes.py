@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -130,9 +131,15 @@ def _markdown_message(message: str) -> str:
 # ---------------------------------------------------------------- comparison
 
 
-def compare(old_lock: dict[str, Any] | None, new_lock: dict[str, Any]) -> ChangeReport:
-    """The changes from `old_lock` (None: no lock yet, every doc is new) to `new_lock`."""
+def compare(old_lock: dict[str, Any] | None, new_lock: dict[str, Any], *, missing: Iterable[str] = ()) -> ChangeReport:
+    """The changes from `old_lock` (None: no lock yet, every doc is new) to `new_lock`.
+
+    `missing`: packages whose doc disappeared upstream (404 or empty) but whose
+    old lock entry the pipeline kept in `new_lock` (no `--allow-removals`):
+    they are reported as removed all the same.
+    """
     report = ChangeReport()
+    gone = set(missing)
     out = report.changes
     old_docs: dict[str, Any] = (old_lock or {}).get("docs") or {}
     new_docs: dict[str, Any] = new_lock.get("docs") or {}
@@ -159,8 +166,14 @@ def compare(old_lock: dict[str, Any] | None, new_lock: dict[str, Any]) -> Change
         if old is None:
             out.append(Change(package, "doc-added", False, f"doc added: `{new['file']}` ({_ops(len(new_ops))})"))
             continue
-        if new is None or (not new_ops and old_ops):
-            why = "removed from the docs" if new is None else "came back with no operations"
+        if new is None or package in gone or (not new_ops and old_ops):
+            why = (
+                "is missing upstream"
+                if package in gone
+                else "removed from the docs"
+                if new is None
+                else "came back with no operations"
+            )
             out.append(
                 Change(
                     package,
@@ -287,16 +300,17 @@ def _compare_parameters(old: dict[str, Any], new: dict[str, Any], add: Any) -> N
         )
     for old_key, new_key in renames:
         old_py, new_py = old[old_key]["python_name"], new[new_key]["python_name"]
-        # Callers pass keyword arguments: the rename breaks them only when the
-        # Python name changes (snake_case maps `appId` and `app_id` alike).
+        # Breaking either way: the keyword argument changes, or (when snake_case
+        # maps both spellings alike, as `appId` and `app_id`) the doc's name stops
+        # working where callers use it: `name=value` in `piwik-pro call`, and
+        # the parameter names in `piwik_pro_api._index`.
+        old_wire, new_wire = old_key.partition(" ")[2], new_key.partition(" ")[2]
         keyword = (
-            f"keyword argument `{old_py}` -> `{new_py}`" if old_py != new_py else f"keyword argument stays `{new_py}`"
+            f"keyword argument `{old_py}` -> `{new_py}`"
+            if old_py != new_py
+            else f"Python keyword stays `{new_py}`; the name `{old_wire}` no longer works in `piwik-pro call`"
         )
-        add(
-            "parameter-renamed",
-            old_py != new_py,
-            f"{_describe_param(old_key)} renamed to `{new_key.partition(' ')[2]}` ({keyword})",
-        )
+        add("parameter-renamed", True, f"{_describe_param(old_key)} renamed to `{new_wire}` ({keyword})")
     retyped: dict[tuple[str, str, str], list[str]] = {}
     for old_key, new_key in [(k, k) for k in old if k in new] + renames:
         _compare_fact(f"{_describe_param(new_key)}", old[old_key], new[new_key], "parameter", add, types=False)

@@ -311,6 +311,17 @@ def _operation_facts(
     params = _parameters(doc, path_item, op)
     body_params = [p for p in params if p.get("in") in ("body", "formData")]
     params = [p for p in params if p.get("in") not in ("body", "formData")]
+    # The path template decides the path parameters: a placeholder nobody
+    # declared is still an argument of the call (recorded as undeclared); a
+    # declared path parameter missing from the template cannot be generated.
+    placeholders = _PATH_PARAM.findall(path)
+    declared = {p["name"] for p in params if p.get("in") == "path"}
+    params = [p for p in params if p.get("in") != "path" or p["name"] in placeholders]
+    params += [
+        {"name": name, "in": "path", "required": True, "schema": {"type": "string"}, "x-undeclared": True}
+        for name in dict.fromkeys(placeholders)
+        if name not in declared
+    ]
     # The generator sorts path parameters in template order; keep the doc's order otherwise.
     order = _PATH_PARAM.findall(path)
     params.sort(key=lambda p: (p.get("in") != "path", order.index(p["name"]) if p["name"] in order else len(order)))
@@ -330,6 +341,8 @@ def _operation_facts(
         }
         if param.get("in") == "path":
             record["position"] = position
+        if param.get("x-undeclared"):
+            record["undeclared"] = True
         facts["parameters"][f"{param.get('in')} {param['name']}"] = record
 
     consumes = op.get("consumes") or doc.doc.get("consumes") or ["application/json"]
