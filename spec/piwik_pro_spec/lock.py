@@ -332,6 +332,7 @@ def _operation_facts(
         "tag": operation_tag(op),
         "parameters": {},
     }
+    records: dict[str, dict[str, Any]] = {}
     for position, (param, python_name) in enumerate(zip(params, python_names, strict=True)):
         fact, _, _ = _describe(doc, _param_schema(param))
         record: dict[str, Any] = {
@@ -343,7 +344,8 @@ def _operation_facts(
             record["position"] = position
         if param.get("x-undeclared"):
             record["undeclared"] = True
-        facts["parameters"][f"{param.get('in')} {param['name']}"] = record
+        records[f"{param.get('in')} {param['name']}"] = record
+    facts["parameters"] = dict(sorted(records.items()))
 
     consumes = op.get("consumes") or doc.doc.get("consumes") or ["application/json"]
     produces = op.get("produces") or doc.doc.get("produces") or ["application/json"]
@@ -386,9 +388,9 @@ def _operation_facts(
             schema = _content_schema(response.get("content"))
         entry: dict[str, Any] = {"content_types": types}
         if str(status).startswith("2") and schema is not None:
-            entry["fields"] = flatten_fields(doc, schema)
             top, _, _ = _describe(doc, schema)
             entry["type"] = top["type"]
+            entry["fields"] = flatten_fields(doc, schema)
         responses[str(status)] = entry
     facts["responses"] = responses
     return facts
@@ -439,7 +441,21 @@ def build_lock(entries: dict[str, dict[str, Any]], pipeline: dict[str, Any]) -> 
     return {
         "format": LOCK_FORMAT,
         "pipeline": dict(sorted(pipeline.items())),
-        "docs": {package: entries[package] for package in sorted(entries)},
+        "docs": {package: _normalized(entries[package]) for package in sorted(entries)},
+    }
+
+
+_ENTRY_KEYS = ("file", "package", "sha256", "spec", "operations")
+_OPERATION_KEYS = ("name", "tag", "parameters", "body", "responses")
+
+
+def _normalized(entry: dict[str, Any]) -> dict[str, Any]:
+    """A doc entry in canonical key order (entries carried over from an old lock may be reordered)."""
+    ops = entry.get("operations") or {}
+    return {
+        **{k: entry[k] for k in _ENTRY_KEYS if k in entry and k != "operations"},
+        **{k: v for k, v in sorted(entry.items()) if k not in _ENTRY_KEYS},
+        "operations": {key: {**{k: op[k] for k in _OPERATION_KEYS if k in op}, **op} for key, op in ops.items()},
     }
 
 
@@ -475,7 +491,11 @@ def read_lock(path: Path) -> dict[str, Any] | None:
 
 
 def dumps_lock(lock: dict[str, Any]) -> str:
-    """Stable text: sorted keys, 2-space indent, each leaf record on one line, trailing newline."""
+    """Stable text: 2-space indent, each leaf record on one line, trailing newline.
+
+    Key order is the builder's (`build_lock`, `doc_entry`: facts first, then
+    sorted collections), so the same docs always give the same bytes.
+    """
     return _render(lock, 0) + "\n"
 
 
@@ -501,7 +521,8 @@ def _render(value: Any, level: int) -> str:
             inline = json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(", ", ": "))
             if len(inline) <= _INLINE_WIDTH:
                 return inline
-        items = [f"{pad}{json.dumps(k, ensure_ascii=False)}: {_render(v, level + 1)}" for k, v in sorted(value.items())]
+            value = dict(sorted(value.items()))
+        items = [f"{pad}{json.dumps(k, ensure_ascii=False)}: {_render(v, level + 1)}" for k, v in value.items()]
         return "{\n" + ",\n".join(items) + "\n" + "  " * level + "}"
     if isinstance(value, list):
         if not value:
