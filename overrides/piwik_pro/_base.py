@@ -3,8 +3,6 @@
 Generated endpoint functions take `client: ClientLike` and call
 `raise_for_status(response)` from their non-detailed forms, so transport
 concerns (auth, retries, errors) are written once, here and in the client.
-
-STUB: the interface is fixed; the client work fills in the typed errors.
 """
 
 from __future__ import annotations
@@ -12,6 +10,10 @@ from __future__ import annotations
 from typing import Protocol, runtime_checkable
 
 import httpx
+
+from ._errors import make_status_error
+
+__all__ = ["ClientLike", "raise_for_status"]
 
 
 @runtime_checkable
@@ -38,6 +40,15 @@ class _HasStatus(Protocol):
 
 
 def raise_for_status(response: _HasStatus) -> None:
-    """Raise the typed error for a 4xx/5xx response; do nothing otherwise."""
-    if int(response.status_code) >= 400:
-        raise RuntimeError(f"HTTP {int(response.status_code)}")
+    """Raise the typed error (see piwik_pro._errors) for a 4xx/5xx response; do nothing otherwise.
+
+    Takes a generated `Response` (status_code, content, headers) or an `httpx.Response`.
+    """
+    status = int(response.status_code)
+    if status >= 400:
+        raise make_status_error(
+            status,
+            response.content,
+            response.headers,
+            response=response if isinstance(response, httpx.Response) else None,
+        )

@@ -1,0 +1,587 @@
+"""PiwikPro and AsyncPiwikPro: one authenticated client over every generated API.
+
+A client owns one connection pool (sync, and async when asked for) and one
+token cache. `with_options()` copies share both and differ only in retries and
+timeout. The clients satisfy `piwik_pro._base.ClientLike`, so they can be passed
+as `client=` to any generated endpoint function; the generated `*_detailed`
+functions call `get_httpx_client()`, whose transport adds retries and whose auth
+adds the token.
+
+Operations are reached through the accessors of `piwik_pro_api._index`
+(`pp.users.list_users(...)`, `pp.tag_manager.tags.list_tags(...)`), imported on
+first use.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import inspect
+import ipaddress
+import json as jsonlib
+import os
+import threading
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from typing import Any, TypeVar
+
+import httpx
+
+from ._auth import ClientCredentialsAuth, StaticTokenAuth, Token, TokenStore
+from ._base import raise_for_status
+from ._logging import setup_from_env
+from ._operations import JSON_API, OperationInfo, docs, find_operation, match_path, operations
+from ._pagination import apaginate, paginate
+from ._retry import AsyncRetryTransport, RetryTransport
+
+__all__ = ["DEFAULT_TIMEOUT", "AsyncPiwikPro", "PiwikPro"]
+
+DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=10.0)  # analytics queries can take a while to answer
+DEFAULT_MAX_RETRIES = 2
+ENV_HOST, ENV_CLIENT_ID, ENV_CLIENT_SECRET = "PIWIK_PRO_HOST", "PIWIK_PRO_CLIENT_ID", "PIWIK_PRO_CLIENT_SECRET"
+_NOT_GIVEN: Any = object()
+
+
+def _version() -> str:
+    try:
+        from importlib.metadata import version
+
+        return version("piwik-pro-client")
+    except Exception:
+        return "0.0.0"
+
+
+USER_AGENT = f"piwik-pro-client/{_version()} httpx/{httpx.__version__}"
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def normalize_host(host: str, *, allow_insecure_http: bool = False) -> httpx.URL:
+    """`acme.piwik.pro` -> `https://acme.piwik.pro`; refuses plain http:// except loopback or by opt-in."""
+    if not isinstance(host, str) or not host.strip():
+        raise ValueError(f"host must be your Piwik PRO account URL, like https://acme.piwik.pro (got {host!r})")
+    text = host.strip().rstrip("/")
+    if "://" not in text:
+        text = "https://" + text
+    url = httpx.URL(text)
+    if url.scheme not in ("http", "https") or not url.host:
+        raise ValueError(f"host must be an https:// URL like https://acme.piwik.pro (got {host!r})")
+    if url.scheme == "http" and not allow_insecure_http and not _is_loopback(url.host):
+        raise ValueError(
+            f"refusing plain http:// for {url.host}: credentials and tokens would travel unencrypted. "
+            "Use https://, or pass allow_insecure_http=True if you really mean it."
+        )
+    return url.copy_with(query=None, fragment=None)
+
+
+def _json_api_shaped(body: Any) -> bool:
+    """A JSON:API document: top-level `data` that is a resource object (or a list of them) with a `type`."""
+    if not isinstance(body, Mapping) or "data" not in body:
+        return False
+    data = body["data"]
+    items = data if isinstance(data, list) else [data]
+    return bool(items) and all(isinstance(i, Mapping) and "type" in i for i in items)
+
+
+class _Shared:
+    """What a client and its `with_options` copies share: base URL, auth (token cache) and pools."""
+
+    def __init__(
+        self,
+        base_url: httpx.URL,
+        auth: ClientCredentialsAuth | StaticTokenAuth,
+        http_client: httpx.Client | httpx.AsyncClient | None,
+    ) -> None:
+        self.base_url = base_url
+        self.auth = auth
+        self.lock = threading.Lock()
+        self._sync: httpx.BaseTransport | None = None
+        self._async: httpx.AsyncBaseTransport | None = None
+        self.owns_sync = self.owns_async = True
+        # A caller-configured httpx client lends us its transport (TLS, proxy, limits); the caller closes it.
+        if isinstance(http_client, httpx.Client):
+            self._sync, self.owns_sync = http_client._transport, False
+        elif isinstance(http_client, httpx.AsyncClient):
+            self._async, self.owns_async = http_client._transport, False
+        elif http_client is not None:
+            raise TypeError(
+                f"http_client must be an httpx.Client or httpx.AsyncClient, not {type(http_client).__name__}"
+            )
+
+    def sync_transport(self) -> httpx.BaseTransport:
+        if self._sync is None:
+            self._sync = httpx.HTTPTransport()
+        return self._sync
+
+    def async_transport(self) -> httpx.AsyncBaseTransport:
+        if self._async is None:
+            self._async = httpx.AsyncHTTPTransport()
+        return self._async
+
+    def close(self) -> None:
+        if self._sync is not None and self.owns_sync:
+            self._sync.close()
+
+    async def aclose(self) -> None:
+        self.close()
+        if self._async is not None and self.owns_async:
+            await self._async.aclose()
+
+
+_Self = TypeVar("_Self", bound="_BaseClient")
+
+
+class _BaseClient:
+    def __init__(
+        self,
+        host: str,
+        client_id: str | None = None,
+        client_secret: str | None = None,
+        *,
+        token: str | Callable[[], str] | None = None,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        timeout: httpx.Timeout | float | None = DEFAULT_TIMEOUT,
+        allow_insecure_http: bool = False,
+        token_store: TokenStore | None = None,
+        http_client: httpx.Client | httpx.AsyncClient | None = None,
+    ) -> None:
+        setup_from_env()
+        base_url = normalize_host(host, allow_insecure_http=allow_insecure_http)
+        auth: ClientCredentialsAuth | StaticTokenAuth
+        if token is not None:
+            if client_id or client_secret:
+                raise ValueError("pass either token= or client_id/client_secret, not both")
+            auth = StaticTokenAuth(base_url, token)
+        elif client_id and client_secret:
+            auth = ClientCredentialsAuth(base_url, client_id, client_secret, token_store=token_store)
+        else:
+            missing = " and ".join(n for n, v in (("client_id", client_id), ("client_secret", client_secret)) if not v)
+            raise ValueError(
+                f"{missing} missing: pass client_id and client_secret (API credentials from Piwik PRO: "
+                f"Menu > Profile > API credentials), set {ENV_CLIENT_ID} / {ENV_CLIENT_SECRET} and use "
+                "from_env(), or pass token="
+            )
+        if max_retries < 0:
+            raise ValueError(f"max_retries must be >= 0 (got {max_retries})")
+        self._shared = _Shared(base_url, auth, http_client)
+        self._owner = True
+        self.max_retries = max_retries
+        self.timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
+        self._sync_client: httpx.Client | None = None
+        self._async_client: httpx.AsyncClient | None = None
+        self._namespaces: dict[str, Any] = {}
+
+    @classmethod
+    def from_env(cls: type[_Self], **kwargs: Any) -> _Self:
+        """Build a client from PIWIK_PRO_HOST, PIWIK_PRO_CLIENT_ID and PIWIK_PRO_CLIENT_SECRET (kwargs win)."""
+        host = kwargs.pop("host", None) or os.environ.get(ENV_HOST)
+        if not host:
+            raise ValueError(f"{ENV_HOST} is not set: export {ENV_HOST}=https://<account>.piwik.pro")
+        if kwargs.get("token") is None:
+            kwargs.setdefault("client_id", os.environ.get(ENV_CLIENT_ID))
+            kwargs.setdefault("client_secret", os.environ.get(ENV_CLIENT_SECRET))
+        return cls(host, **kwargs)
+
+    # -- configuration ----------------------------------------------------------------------
+
+    @property
+    def base_url(self) -> httpx.URL:
+        return self._shared.base_url
+
+    @property
+    def raise_on_unexpected_status(self) -> bool:
+        # Generated *_detailed functions must never raise for status; sync()/asyncio() raise typed errors.
+        return False
+
+    def with_options(
+        self: _Self, *, max_retries: int | None = None, timeout: httpx.Timeout | float | None = _NOT_GIVEN
+    ) -> _Self:
+        """A copy with other retries/timeout, sharing this client's pool and token cache."""
+        copy = object.__new__(type(self))
+        copy._shared = self._shared
+        copy._owner = False
+        copy.max_retries = self.max_retries if max_retries is None else max_retries
+        if timeout is _NOT_GIVEN:
+            copy.timeout = self.timeout
+        else:
+            copy.timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
+        copy._sync_client = None
+        copy._async_client = None
+        copy._namespaces = {}
+        return copy
+
+    def __repr__(self) -> str:
+        auth = self._shared.auth
+        who = f"client_id={auth.client_id!r}" if isinstance(auth, ClientCredentialsAuth) else "token='[REDACTED]'"
+        return f"{type(self).__name__}(host={str(self.base_url)!r}, {who}, max_retries={self.max_retries})"
+
+    # -- the httpx clients generated code uses ----------------------------------------------
+
+    def _client_kwargs(self) -> dict[str, Any]:
+        return {
+            "base_url": self._shared.base_url,
+            "auth": self._shared.auth,
+            "timeout": self.timeout,
+            "headers": {"User-Agent": USER_AGENT},
+            "follow_redirects": False,  # a redirect must not carry our token elsewhere
+        }
+
+    def get_httpx_client(self) -> httpx.Client:
+        client = self._sync_client
+        if client is None:
+            with self._shared.lock:
+                client = self._sync_client
+                if client is None:
+                    transport = RetryTransport(self._shared.sync_transport(), self.max_retries, owns_inner=False)
+                    client = self._sync_client = httpx.Client(transport=transport, **self._client_kwargs())
+        return client
+
+    def get_async_httpx_client(self) -> httpx.AsyncClient:
+        client = self._async_client
+        if client is None:
+            with self._shared.lock:
+                client = self._async_client
+                if client is None:
+                    transport = AsyncRetryTransport(self._shared.async_transport(), self.max_retries, owns_inner=False)
+                    client = self._async_client = httpx.AsyncClient(transport=transport, **self._client_kwargs())
+        return client
+
+    # -- raw requests -----------------------------------------------------------------------
+
+    def _build_request(
+        self,
+        method: str,
+        path: str,
+        params: Mapping[str, Any] | None,
+        json: Any,
+        content_type: str | None,
+        headers: Mapping[str, str] | None,
+        client: httpx.Client | httpx.AsyncClient,
+    ) -> httpx.Request:
+        url = httpx.URL(path)
+        if url.is_absolute_url:
+            base = self._shared.base_url
+            if (url.scheme, url.host, url.port) != (base.scheme, base.host, base.port):
+                raise ValueError(f"request() takes a path on {base} (like /api/users/v2), not {url.host}")
+            path = url.raw_path.decode("ascii")
+        method = method.upper()
+        op = match_path(method, path)
+        accept = (op.accept if op else None) or (JSON_API if _json_api_shaped(json) else "application/json")
+        merged = {"Accept": accept}
+        content = None
+        if json is not None:
+            if content_type is None:
+                content_type = op.request_content_type if op and op.request_content_type else None
+            if content_type is None:
+                content_type = JSON_API if _json_api_shaped(json) else "application/json"
+            content = jsonlib.dumps(json).encode()
+            merged["Content-Type"] = content_type
+        merged.update(headers or {})
+        return client.build_request(method, path, params=params, content=content, headers=merged)
+
+    # -- operations -------------------------------------------------------------------------
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        try:
+            return _namespace(self, name)
+        except AttributeError:
+            raise AttributeError(
+                f"{type(self).__name__} has no attribute or API {name!r}; the APIs are: "
+                + ", ".join(sorted(_accessor_roots()))
+            ) from None
+
+    def __dir__(self) -> list[str]:
+        names = set(super().__dir__())
+        with contextlib.suppress(ModuleNotFoundError):
+            names.update(_accessor_roots())
+        return sorted(names)
+
+    def _operation(self, operation: str | OperationInfo | Any) -> OperationInfo:
+        if isinstance(operation, OperationInfo):
+            return operation
+        if isinstance(operation, _BoundOperation):
+            return operation.info
+        if isinstance(operation, str):
+            return find_operation(operation)
+        raise TypeError(f"operation must be a name, an OperationInfo or pp.<api>.<operation>, not {operation!r}")
+
+
+class PiwikPro(_BaseClient):
+    """The Piwik PRO API client (sync). `AsyncPiwikPro` is its async twin.
+
+    >>> with PiwikPro("https://acme.piwik.pro", client_id, client_secret) as pp:
+    ...     users = pp.users.list_users(limit=10)
+    """
+
+    def __enter__(self) -> PiwikPro:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the connection pool (copies made by with_options() share it; closing those does nothing)."""
+        if self._owner:
+            if self._sync_client is not None:
+                self._sync_client.close()
+            self._shared.close()
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json: Any = None,
+        content_type: str | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> httpx.Response:
+        """A raw call with the token, the operation's media types, retries and typed errors.
+
+        The body's Content-Type is the operation's (looked up by method and path in the
+        operation index); for paths the index does not know, a JSON:API-shaped body goes as
+        application/vnd.api+json and anything else as application/json. `content_type` overrides.
+        """
+        client = self.get_httpx_client()
+        request = self._build_request(method, path, params, json, content_type, headers, client)
+        response = client.send(request)
+        raise_for_status(response)
+        return response
+
+    def fetch_token(self, force_refresh: bool = False) -> Token:
+        """The current access token, fetched if none is cached (or `force_refresh`)."""
+        auth = self._shared.auth
+        if isinstance(auth, StaticTokenAuth):
+            return auth.current()
+        cache = auth.cache
+        stale = cache.token.access_token if force_refresh and cache.token else None
+        if force_refresh and stale is None:
+            cache.token = None
+        token = cache.fresh(stale)
+        if token is not None:
+            return token
+        with cache.thread_lock:
+            token = cache.fresh(stale)
+            if token is not None:
+                return token
+            response = self.get_httpx_client().send(auth.token_request(), auth=None)
+            return auth.accept_token_response(response)
+
+    def paginate(self, operation: str | OperationInfo | Any, **kwargs: Any) -> Iterator[Any]:
+        """Iterate over every item of a list operation, page by page (see piwik_pro._pagination)."""
+        info = self._operation(operation)
+        module = info.load()
+
+        def detailed(**kw: Any) -> Any:
+            return module.sync_detailed(client=self, **kw)
+
+        return paginate(info, detailed, kwargs)
+
+
+class AsyncPiwikPro(_BaseClient):
+    """The async twin of PiwikPro: operations are coroutines, paginate() is an async iterator."""
+
+    async def __aenter__(self) -> AsyncPiwikPro:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        if self._owner:
+            if self._async_client is not None:
+                await self._async_client.aclose()
+            if self._sync_client is not None:
+                self._sync_client.close()
+            await self._shared.aclose()
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json: Any = None,
+        content_type: str | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> httpx.Response:
+        """See PiwikPro.request."""
+        client = self.get_async_httpx_client()
+        request = self._build_request(method, path, params, json, content_type, headers, client)
+        response = await client.send(request)
+        raise_for_status(response)
+        return response
+
+    async def fetch_token(self, force_refresh: bool = False) -> Token:
+        """See PiwikPro.fetch_token."""
+        auth = self._shared.auth
+        if isinstance(auth, StaticTokenAuth):
+            return auth.current()
+        cache = auth.cache
+        stale = cache.token.access_token if force_refresh and cache.token else None
+        if force_refresh and stale is None:
+            cache.token = None
+        token = cache.fresh(stale)
+        if token is not None:
+            return token
+        async with cache.async_lock():
+            token = cache.fresh(stale)
+            if token is not None:
+                return token
+            response = await self.get_async_httpx_client().send(auth.token_request(), auth=None)
+            return auth.accept_token_response(response)
+
+    def paginate(self, operation: str | OperationInfo | Any, **kwargs: Any) -> AsyncIterator[Any]:
+        """See PiwikPro.paginate; use `async for`."""
+        info = self._operation(operation)
+        module = info.load()
+
+        async def detailed(**kw: Any) -> Any:
+            return await module.asyncio_detailed(client=self, **kw)
+
+        return apaginate(info, detailed, kwargs)
+
+
+# -- accessors: pp.users, pp.tag_manager.tags, ... ---------------------------------------------
+
+
+def _accessor_paths() -> set[str]:
+    paths: set[str] = set()
+    for doc in docs():
+        parts = doc.accessor.split(".")
+        paths.update(".".join(parts[: i + 1]) for i in range(len(parts)))
+    return paths
+
+
+def _accessor_roots() -> set[str]:
+    return {p.split(".")[0] for p in _accessor_paths()}
+
+
+_ops_cache: dict[str, dict[str, OperationInfo]] = {}
+
+
+def _operations_of(accessor: str) -> dict[str, OperationInfo]:
+    if not _ops_cache:
+        table: dict[str, dict[str, OperationInfo]] = {}
+        for op in operations():
+            table.setdefault(op.accessor, {})[op.name] = op
+        _ops_cache.update(table)
+    return _ops_cache.get(accessor, {})
+
+
+def _namespace(client: _BaseClient, path: str) -> _Namespace:
+    found: _Namespace | None = client._namespaces.get(path)
+    if found is None:
+        if path not in _accessor_paths():
+            raise AttributeError(path)
+        found = client._namespaces[path] = _Namespace(client, path)
+    return found
+
+
+class _Namespace:
+    """One API (`pp.users`) or a group of them (`pp.tag_manager`); operations are its attributes."""
+
+    def __init__(self, client: _BaseClient, path: str) -> None:
+        self._client = client
+        self._path = path
+        self._bound: dict[str, _BoundOperation] = {}
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        bound = self._bound.get(name)
+        if bound is not None:
+            return bound
+        info = _operations_of(self._path).get(name)
+        if info is not None:
+            cls = AsyncOperation if isinstance(self._client, AsyncPiwikPro) else Operation
+            bound = self._bound[name] = cls(self._client, info)
+            return bound
+        try:
+            return _namespace(self._client, f"{self._path}.{name}")
+        except AttributeError:
+            pass
+        choices = ", ".join(sorted(self._children())) or "(none)"
+        raise AttributeError(f"pp.{self._path} has no operation or API {name!r}; it has: {choices}")
+
+    def _children(self) -> set[str]:
+        prefix = self._path + "."
+        subs = {p[len(prefix) :].split(".")[0] for p in _accessor_paths() if p.startswith(prefix)}
+        return subs | set(_operations_of(self._path))
+
+    def __dir__(self) -> list[str]:
+        return sorted(self._children())
+
+    def __repr__(self) -> str:
+        return f"<piwik_pro API pp.{self._path}: {len(_operations_of(self._path))} operations>"
+
+
+class _BoundOperation:
+    """An operation bound to a client; signature and docs come from the generated function."""
+
+    def __init__(self, client: _BaseClient, info: OperationInfo) -> None:
+        self._client = client
+        self.info = info
+        self._module: Any = None
+
+    @property
+    def module(self) -> Any:
+        if self._module is None:
+            self._module = self.info.load()
+        return self._module
+
+    @property
+    def __doc__(self) -> str | None:  # type: ignore[override]
+        return inspect.getdoc(self.module.sync)
+
+    @property
+    def __signature__(self) -> inspect.Signature:
+        sig = inspect.signature(self.module.sync)
+        return sig.replace(parameters=[p for p in sig.parameters.values() if p.name != "client"])
+
+    def __repr__(self) -> str:
+        i = self.info
+        return f"<operation pp.{i.accessor}.{i.name}: {i.method} {i.path}>"
+
+
+class Operation(_BoundOperation):
+    """`pp.<api>.<operation>(**kwargs)` returns the parsed result; `.detailed(**kwargs)` the full Response."""
+
+    def __call__(self, **kwargs: Any) -> Any:
+        response = self.module.sync_detailed(client=self._client, **kwargs)
+        raise_for_status(response)
+        return response.parsed
+
+    def detailed(self, **kwargs: Any) -> Any:
+        """The generated `sync_detailed`: the full Response (status_code, content, headers, parsed); never raises for status."""
+        return self.module.sync_detailed(client=self._client, **kwargs)
+
+    def paginate(self, **kwargs: Any) -> Iterator[Any]:
+        client = self._client
+        assert isinstance(client, PiwikPro)
+        return client.paginate(self.info, **kwargs)
+
+
+class AsyncOperation(_BoundOperation):
+    """The async twin of Operation: calling it returns a coroutine."""
+
+    async def __call__(self, **kwargs: Any) -> Any:
+        response = await self.module.asyncio_detailed(client=self._client, **kwargs)
+        raise_for_status(response)
+        return response.parsed
+
+    async def detailed(self, **kwargs: Any) -> Any:
+        """The generated `asyncio_detailed`: the full Response; never raises for status."""
+        return await self.module.asyncio_detailed(client=self._client, **kwargs)
+
+    def paginate(self, **kwargs: Any) -> AsyncIterator[Any]:
+        client = self._client
+        assert isinstance(client, AsyncPiwikPro)
+        return client.paginate(self.info, **kwargs)
