@@ -1,0 +1,193 @@
+"""OpenAPI schemas as JSON Schema: conversion, formats, and deterministic sample values."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from typing import Any
+
+from jsonschema import FormatChecker
+
+_UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:?\d{2})?$")
+
+# Only formats whose violation a real server rejects; others (e.g. "IETF-language-tag") are informative.
+FORMAT_CHECKER = FormatChecker(formats=())
+
+
+@FORMAT_CHECKER.checks("uuid")
+def _is_uuid(value: object) -> bool:
+    return not isinstance(value, str) or bool(_UUID.match(value))
+
+
+@FORMAT_CHECKER.checks("email")
+def _is_email(value: object) -> bool:
+    return not isinstance(value, str) or bool(_EMAIL.match(value))
+
+
+@FORMAT_CHECKER.checks("date")
+def _is_date(value: object) -> bool:
+    if not isinstance(value, str):
+        return True
+    if not _DATE.match(value):
+        return False
+    try:
+        datetime.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+@FORMAT_CHECKER.checks("date-time")
+def _is_date_time(value: object) -> bool:
+    return not isinstance(value, str) or bool(_DATE_TIME.match(value))
+
+
+def to_json_schema(node: Any) -> Any:
+    """Convert an OpenAPI 3.0 / Swagger 2 schema tree to JSON Schema 2020-12 (3.1 passes through).
+
+    Handles `nullable`, boolean `exclusiveMinimum`/`exclusiveMaximum` and Swagger's `type: file`.
+    """
+    if isinstance(node, list):
+        return [to_json_schema(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out = {key: to_json_schema(value) for key, value in node.items()}
+    for bound, limit in (("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")):
+        if isinstance(out.get(bound), bool) and out.pop(bound) and limit in out:
+            out[bound] = out.pop(limit)
+    if out.get("type") == "file":
+        del out["type"]
+    if out.get("nullable") is True:
+        del out["nullable"]
+        kind = out.get("type")
+        if isinstance(kind, str):
+            out["type"] = [kind, "null"]
+            if isinstance(out.get("enum"), list) and None not in out["enum"]:
+                out["enum"] = [*out["enum"], None]
+        elif kind is None:
+            out = {"anyOf": [out, {"type": "null"}]}
+    elif isinstance(out.get("nullable"), bool):
+        del out["nullable"]
+    return out
+
+
+class Resolver:
+    """Follows local `$ref`s ("#/components/...", "#/definitions/...") inside one doc."""
+
+    def __init__(self, doc: dict[str, Any]) -> None:
+        self.doc = doc
+
+    def resolve(self, node: Any) -> Any:
+        seen: set[str] = set()
+        while isinstance(node, dict) and isinstance(node.get("$ref"), str):
+            ref: str = node["$ref"]
+            if ref in seen or not ref.startswith("#/"):
+                return {}
+            seen.add(ref)
+            target: Any = self.doc
+            for part in ref[2:].split("/"):
+                part = part.replace("~1", "/").replace("~0", "~")
+                if isinstance(target, dict) and part in target:
+                    target = target[part]
+                else:
+                    return {}
+            node = target
+        return node
+
+    def schema_type(self, schema: Any) -> str | None:
+        """The primary JSON type a (possibly composed) schema describes, for coercing strings."""
+        schema = self.resolve(schema)
+        if not isinstance(schema, dict):
+            return None
+        kind = schema.get("type")
+        if isinstance(kind, list):
+            kind = next((k for k in kind if k != "null"), None)
+        if isinstance(kind, str):
+            return kind
+        for key in ("allOf", "oneOf", "anyOf"):
+            for part in schema.get(key) or []:
+                found = self.schema_type(part)
+                if found:
+                    return found
+        if "properties" in schema:
+            return "object"
+        if "items" in schema:
+            return "array"
+        return None
+
+    def sample(self, schema: Any, depth: int = 0) -> Any:
+        """A deterministic value for `schema`: its example, default or enum first, else built."""
+        schema = self.resolve(schema)
+        if not isinstance(schema, dict) or depth > 8:
+            return None
+        if "example" in schema:
+            return schema["example"]
+        examples = schema.get("examples")
+        if isinstance(examples, list) and examples:
+            return examples[0]
+        if "default" in schema:
+            return schema["default"]
+        if "const" in schema:
+            return schema["const"]
+        if isinstance(schema.get("enum"), list) and schema["enum"]:
+            return next((v for v in schema["enum"] if v is not None), schema["enum"][0])
+        if isinstance(schema.get("allOf"), list):
+            merged: dict[str, Any] = {}
+            for part in schema["allOf"]:
+                value = self.sample(part, depth + 1)
+                if isinstance(value, dict):
+                    merged.update(value)
+                elif value is not None and not merged:
+                    return value
+            rest = {k: v for k, v in schema.items() if k != "allOf"}
+            extra = self.sample(rest, depth + 1) if rest.get("properties") else None
+            if isinstance(extra, dict):
+                merged.update(extra)
+            return merged
+        for key in ("oneOf", "anyOf"):
+            if isinstance(schema.get(key), list) and schema[key]:
+                options = [o for o in schema[key] if self.resolve(o).get("type") != "null"] or schema[key]
+                return self.sample(options[0], depth + 1)
+        kind = self.schema_type(schema)
+        if kind == "object":
+            props = schema.get("properties") or {}
+            return {name: self.sample(sub, depth + 1) for name, sub in props.items()}
+        if kind == "array":
+            count = max(1, int(schema.get("minItems", 1)))
+            return [self.sample(schema.get("items", {}), depth + 1) for _ in range(count)]
+        if kind in ("integer", "number"):
+            number: float = 1
+            minimum, maximum = schema.get("minimum"), schema.get("maximum")
+            if isinstance(minimum, (int, float)) and minimum > number:
+                number = minimum
+            if isinstance(maximum, (int, float)) and maximum < number:
+                number = maximum
+            return int(number) if kind == "integer" else float(number)
+        if kind == "boolean":
+            return True
+        if kind == "string":
+            return _sample_string(schema)
+        return None
+
+
+_FORMAT_SAMPLES = {
+    "uuid": "00000000-0000-4000-8000-000000000000",
+    "date-time": "2025-01-01T00:00:00Z",
+    "date": "2025-01-01",
+    "email": "user@example.com",
+    "uri": "https://example.com",
+    "url": "https://example.com",
+    "ipv4": "192.0.2.1",
+}
+
+
+def _sample_string(schema: dict[str, Any]) -> str:
+    fmt = schema.get("format")
+    if isinstance(fmt, str) and fmt in _FORMAT_SAMPLES:
+        return _FORMAT_SAMPLES[fmt]
+    length = int(schema.get("minLength", 0))
+    text = "string"
+    return text if len(text) >= length else text + "x" * (length - len(text))
