@@ -1,0 +1,298 @@
+"""One change class per test, on variants of a small fixture doc: kind, breaking flag, message."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from piwik_pro_spec.changes import Change, ChangeReport, compare
+
+from ._helpers import LIST, ONE, PIPELINE, lock_of, op, variant, widget_schema, widgets_doc
+
+
+def _diff(edit: Any) -> ChangeReport:
+    return compare(lock_of({"widgets": widgets_doc()}), lock_of({"widgets": variant(edit)}))
+
+
+def _only(report: ChangeReport, kind: str) -> Change:
+    matching = [c for c in report.changes if c.kind == kind]
+    assert len(matching) == 1, report.to_text()
+    return matching[0]
+
+
+def test_same_docs_twice_is_no_change() -> None:
+    report = compare(lock_of({"widgets": widgets_doc()}), lock_of({"widgets": widgets_doc()}))
+    assert report.is_empty and not report.has_breaking
+    assert report.to_text() == "No changes: the docs match the lock.\n"
+    assert "No changes" in report.to_markdown()
+    assert json.loads(report.to_json())["changes"] == []
+
+
+def test_no_old_lock_reports_every_doc_added() -> None:
+    report = compare(None, lock_of({"widgets": widgets_doc()}))
+    change = _only(report, "doc-added")
+    assert not change.breaking and "5 operations" in change.message
+
+
+def test_doc_added_and_removed() -> None:
+    report = compare(lock_of({"widgets": widgets_doc()}), lock_of({"gadgets": widgets_doc()}))
+    assert {(c.doc, c.kind, c.breaking) for c in report.changes} == {
+        ("gadgets", "doc-added", False),
+        ("widgets", "doc-removed", True),
+    }
+    assert report.removed_docs == ["widgets"]
+
+
+def test_doc_that_comes_back_empty_is_removed() -> None:
+    report = _diff(lambda d: d.update(paths={}))
+    assert _only(report, "doc-removed").breaking
+    assert report.removed_docs == ["widgets"]
+    assert not [c for c in report.changes if c.kind == "operation-removed"]  # one change, not one per operation
+
+
+def test_doc_missing_upstream_but_kept_in_the_lock_is_removed() -> None:
+    same = lock_of({"widgets": widgets_doc()})
+    report = compare(same, same, missing=["widgets"])
+    assert _only(report, "doc-removed").breaking and "missing upstream" in report.changes[0].message
+    assert report.removed_docs == ["widgets"]
+
+
+def test_prose_only_edit_is_a_non_breaking_doc_update() -> None:
+    report = _diff(lambda d: op(d, "get", LIST).update(summary="Another summary"))
+    assert not _only(report, "doc-updated").breaking
+
+
+def test_pipeline_change_is_reported() -> None:
+    old = lock_of({"widgets": widgets_doc()})
+    new = lock_of({"widgets": widgets_doc()}, {**PIPELINE, "generator": "openapi-python-client 0.30.0"})
+    change = _only(compare(old, new), "pipeline-changed")
+    assert not change.breaking and "0.30.0" in change.message
+
+
+def test_operation_added_is_not_breaking() -> None:
+    def edit(d: dict[str, Any]) -> None:
+        d["paths"][ONE]["patch"] = {"operationId": "updateWidget", "responses": {"204": {"description": "x"}}}
+
+    change = _only(_diff(edit), "operation-added")
+    assert not change.breaking and change.operation == "update_widget"
+    assert "`update_widget` added (PATCH /api/widgets/v1/{appId}/widgets/{widgetId})" in change.message
+
+
+def test_operation_removed_is_breaking() -> None:
+    change = _only(_diff(lambda d: d["paths"][ONE].pop("get")), "operation-removed")
+    assert change.breaking and change.operation == "get_widget"
+
+
+def test_operation_renamed_at_the_same_path_is_breaking() -> None:
+    report = _diff(lambda d: op(d, "get", ONE).update(operationId="fetchWidget"))
+    change = _only(report, "operation-renamed")
+    assert change.breaking and "`get_widget` renamed to `fetch_widget`" in change.message
+    assert len(report.changes) == 1
+
+
+def test_operation_moved_to_another_module_is_breaking() -> None:
+    change = _only(_diff(lambda d: op(d, "get", ONE).update(tags=["Gadgets"])), "operation-module-moved")
+    assert change.breaking and "api.gadgets" in change.message
+
+
+def test_operation_with_the_same_name_at_a_new_path_is_a_path_change() -> None:
+    def edit(d: dict[str, Any]) -> None:
+        d["paths"]["/api/widgets/v2/tree"] = d["paths"].pop("/api/widgets/v1/tree")
+
+    report = _diff(edit)
+    change = _only(report, "operation-path-changed")
+    assert not change.breaking and "/api/widgets/v2/tree" in change.message
+    assert not [c for c in report.changes if c.kind in ("operation-added", "operation-removed")]
+
+
+def test_renamed_path_parameter_with_a_new_keyword_is_breaking() -> None:
+    def edit(d: dict[str, Any]) -> None:
+        for method in ("get", "delete"):
+            for param in op(d, method, ONE)["parameters"]:
+                if param["name"] == "widgetId":
+                    param["name"] = "gadgetId"
+        d["paths"][ONE.replace("widgetId", "gadgetId")] = d["paths"].pop(ONE)
+
+    report = _diff(edit)
+    renames = [c for c in report.changes if c.kind == "parameter-renamed"]
+    assert {c.operation for c in renames} == {"get_widget", "delete_api_widgets_v_1_app_id_widgets_gadget_id"}
+    get = next(c for c in renames if c.operation == "get_widget")
+    assert get.breaking and "`widgetId` renamed to `gadgetId`" in get.message
+    assert "keyword argument `widget_id` -> `gadget_id`" in get.message
+    # matched as the same operation: nothing removed, nothing added
+    assert not [c for c in report.changes if c.kind in ("operation-added", "operation-removed", "parameter-removed")]
+
+
+def test_path_parameter_respelled_with_the_same_keyword_is_breaking_and_says_why() -> None:
+    # appId -> app_id: snake_case gives `app_id` for both, but `appId=` stops working in the CLI.
+    def edit(d: dict[str, Any]) -> None:
+        for param in d["paths"][LIST]["parameters"]:
+            param["name"] = "app_id"
+        d["paths"][LIST.replace("appId", "app_id")] = d["paths"].pop(LIST)
+
+    report = _diff(edit)
+    renames = [c for c in report.changes if c.kind == "parameter-renamed"]
+    assert {c.operation for c in renames} == {"list_widgets", "create_widget"}
+    assert all(c.breaking for c in renames)
+    assert "path parameter `appId` renamed to `app_id` (Python keyword stays `app_id`" in renames[0].message
+
+
+def test_undeclared_path_parameter_is_inventoried_from_the_template() -> None:
+    # the template names {appId} but the doc declares only `app_id`: the call still takes the template's name
+    def edit(d: dict[str, Any]) -> None:
+        op(d, "get", ONE)["parameters"][0]["name"] = "app_id"
+
+    old = lock_of({"widgets": widgets_doc()})
+    new = lock_of({"widgets": variant(edit)})
+    params = new["docs"]["widgets"]["operations"][f"GET {ONE}"]["parameters"]
+    assert params["path appId"]["undeclared"] is True
+    assert "path app_id" not in params
+    assert compare(old, new).to_text().count("type `UUID` -> `str`") == 1
+
+
+@pytest.mark.parametrize(
+    ("required", "breaking"),
+    [(False, False), (True, True)],
+)
+def test_parameter_added(required: bool, breaking: bool) -> None:
+    new_param = {"name": "sort", "in": "query", "required": required, "schema": {"type": "string"}}
+    change = _only(_diff(lambda d: op(d, "get", LIST)["parameters"].append(new_param)), "parameter-added")
+    assert change.breaking is breaking
+    assert ("required" if required else "optional") in change.message and "`sort`" in change.message
+
+
+def test_parameter_removed_is_breaking() -> None:
+    change = _only(_diff(lambda d: op(d, "get", LIST)["parameters"].pop(0)), "parameter-removed")
+    assert change.breaking and "keyword argument `pagelimit`" in change.message
+
+
+def test_parameter_newly_required_is_breaking() -> None:
+    change = _only(_diff(lambda d: op(d, "get", LIST)["parameters"][0].update(required=True)), "parameter-now-required")
+    assert change.breaking and "`page[limit]`" in change.message
+
+
+def test_parameter_type_change_is_breaking() -> None:
+    change = _only(
+        _diff(lambda d: op(d, "get", LIST)["parameters"][0].update(schema={"type": "string"})),
+        "parameter-type-changed",
+    )
+    assert change.breaking and "`int` -> `str`" in change.message
+
+
+def test_body_field_newly_required_is_breaking() -> None:
+    change = _only(_diff(lambda d: widget_schema(d)["required"].append("size")), "body-field-now-required")
+    assert change.breaking and "`data.attributes.size`" in change.message
+
+
+def test_required_body_field_added_is_breaking_optional_is_not() -> None:
+    def edit(d: dict[str, Any]) -> None:
+        body = op(d, "post", LIST)["requestBody"]["content"]["application/vnd.api+json"]["schema"]
+        body["properties"]["meta"] = {"type": "object", "properties": {"note": {"type": "string"}}}
+        body["properties"]["included"] = {"type": "array", "items": {"type": "object"}}
+        body["required"].append("meta")
+
+    report = _diff(edit)
+    added = {c.message.split("`")[3]: c.breaking for c in report.changes if c.kind == "body-field-added"}
+    # `meta.note` is reported with its parent, not on its own
+    assert added == {"meta": True, "included": False}
+
+
+def test_body_field_removed_is_breaking() -> None:
+    report = _diff(lambda d: widget_schema(d)["properties"].pop("size"))
+    body = [c for c in report.changes if c.kind == "body-field-removed"]
+    assert len(body) == 1 and body[0].breaking and "`data.attributes.size`" in body[0].message
+
+
+def test_response_field_removed_is_breaking_added_is_not() -> None:
+    def edit(d: dict[str, Any]) -> None:
+        schema = op(d, "get", LIST)["responses"]["200"]["content"]["application/vnd.api+json"]["schema"]
+        schema["properties"]["meta"]["properties"] = {"count": {"type": "integer"}}
+        schema["properties"]["meta"]["required"] = []
+
+    report = _diff(edit)
+    removed = _only(report, "response-field-removed")
+    added = _only(report, "response-field-added")
+    assert removed.breaking and "response 200 field `meta.total` removed" in removed.message
+    assert not added.breaking and "`meta.count`" in added.message
+
+
+def test_response_field_no_longer_required_is_breaking() -> None:
+    report = _diff(lambda d: widget_schema(d)["required"].remove("name"))
+    optional = [c for c in report.changes if c.kind == "response-field-now-optional"]
+    assert optional and all(c.breaking for c in optional)
+
+
+def test_content_type_changed_is_breaking_added_is_not() -> None:
+    def change_type(d: dict[str, Any]) -> None:
+        content = op(d, "post", LIST)["requestBody"]["content"]
+        content["application/json"] = content.pop("application/vnd.api+json")
+
+    changed = _only(_diff(change_type), "content-type-changed")
+    assert changed.breaking and "application/vnd.api+json -> application/json" in changed.message
+
+    def add_type(d: dict[str, Any]) -> None:
+        content = op(d, "post", LIST)["requestBody"]["content"]
+        content["application/json"] = content["application/vnd.api+json"]
+
+    assert not _only(_diff(add_type), "content-type-added").breaking
+
+
+def test_response_content_type_changed_is_breaking() -> None:
+    def edit(d: dict[str, Any]) -> None:
+        content = op(d, "get", ONE)["responses"]["200"]["content"]
+        content["application/json"] = content.pop("application/vnd.api+json")
+
+    change = _only(_diff(edit), "content-type-changed")
+    assert change.breaking and change.message.startswith("`get_widget`: response 200 content type")
+
+
+def test_enum_value_removed_is_breaking_added_is_not() -> None:
+    def edit(d: dict[str, Any]) -> None:
+        op(d, "get", LIST)["parameters"][1]["schema"]["enum"] = ["round", "oval"]
+
+    report = _diff(edit)
+    removed = _only(report, "enum-values-removed")
+    added = _only(report, "enum-values-added")
+    assert removed.breaking and '"square"' in removed.message
+    assert not added.breaking and '"oval"' in added.message
+
+
+def test_body_enum_value_removed_is_breaking() -> None:
+    report = _diff(lambda d: widget_schema(d)["properties"]["color"]["enum"].remove("blue"))
+    body = [c for c in report.changes if c.kind == "enum-values-removed" and "body" in c.message]
+    assert len(body) == 1 and body[0].breaking and '"blue"' in body[0].message
+
+
+def test_success_response_removed_is_breaking_error_response_is_not() -> None:
+    report = _diff(lambda d: op(d, "get", ONE)["responses"].pop("404"))
+    assert not _only(report, "response-removed").breaking
+    report = _diff(lambda d: op(d, "delete", ONE)["responses"].pop("204"))
+    assert _only(report, "response-removed").breaking
+
+
+def test_formats_carry_the_same_changes() -> None:
+    report = _diff(lambda d: d["paths"][ONE].pop("get"))
+    assert report.has_breaking
+    text, markdown, payload = report.to_text(), report.to_markdown(), json.loads(report.to_json())
+    assert "BREAKING  `get_widget` removed (GET /api/widgets/v1/{appId}/widgets/{widgetId})" in text
+    assert "### Breaking changes" in markdown and "- `get_widget` removed" in markdown
+    assert payload["has_breaking"] is True and payload["is_empty"] is False
+    assert payload["changes"] == [
+        {
+            "doc": "widgets",
+            "kind": "operation-removed",
+            "breaking": True,
+            "operation": "get_widget",
+            "message": "`get_widget` removed (GET /api/widgets/v1/{appId}/widgets/{widgetId})",
+        }
+    ]
+
+
+def test_non_breaking_changes_go_under_other_changes_in_markdown() -> None:
+    def edit(d: dict[str, Any]) -> None:
+        d["paths"][ONE]["patch"] = {"operationId": "updateWidget", "responses": {"204": {"description": "x"}}}
+
+    markdown = _diff(edit).to_markdown()
+    assert "### Breaking changes" not in markdown
+    assert "### Other changes" in markdown and "`update_widget` added" in markdown

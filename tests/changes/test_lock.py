@@ -1,0 +1,198 @@
+"""The lock: facts only, names as openapi-python-client 0.29.1 generates them, stable and atomic on disk."""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from piwik_pro_spec.lock import LockError, build_lock, doc_entry, dumps_lock, read_lock, write_lock
+
+from ._helpers import FIXTURES, LIST, ONE, PIPELINE, lock_of, widgets_doc
+
+
+def _entry() -> dict[str, Any]:
+    raw = (FIXTURES / "widgets.json").read_bytes()
+    return doc_entry("widgets", "widgets.json", raw, json.loads(raw))
+
+
+def test_entry_holds_hash_version_and_inventory() -> None:
+    entry = _entry()
+    assert entry["file"] == "widgets.json" and entry["package"] == "widgets"
+    assert entry["spec"] == "openapi 3.0.3"
+    assert len(entry["sha256"]) == 64
+    ops = entry["operations"]
+    assert set(ops) == {f"GET {LIST}", f"POST {LIST}", f"GET {ONE}", f"DELETE {ONE}", "GET /api/widgets/v1/tree"}
+    listing = ops[f"GET {LIST}"]
+    assert listing["name"] == "list_widgets" and listing["tag"] == "widgets"
+    assert listing["parameters"] == {
+        "path appId": {"position": 0, "python_name": "app_id", "required": True, "type": "UUID"},
+        "query filter[kind]": {
+            "enum": ["round", "square"],
+            "python_name": "filterkind",
+            "required": False,
+            "type": "str",
+        },
+        "query page[limit]": {"python_name": "pagelimit", "required": False, "type": "int"},
+    }
+    assert listing["responses"]["200"]["fields"]["data[].attributes.created_at"] == {
+        "required": False,
+        "type": "datetime",
+    }
+    assert listing["responses"]["401"] == {"content_types": ["application/vnd.api+json"]}  # no fields for errors
+    create = ops[f"POST {LIST}"]["body"]
+    assert create["content_types"] == ["application/vnd.api+json"] and create["required"] is True
+    assert create["fields"]["data.type"] == {"enum": ["widget"], "required": True, "type": "str"}
+
+
+def test_recursive_schema_stops() -> None:
+    fields = _entry()["operations"]["GET /api/widgets/v1/tree"]["responses"]["200"]["fields"]
+    assert fields == {"children": {"required": False, "type": "list[object]"}, "id": {"required": True, "type": "str"}}
+
+
+def test_oneof_variants_are_merged() -> None:
+    doc = widgets_doc()
+    schema = doc["components"]["schemas"]["WidgetAttributes"]
+    doc["components"]["schemas"]["WidgetAttributes"] = {
+        "oneOf": [
+            schema,
+            {
+                "type": "object",
+                "required": ["name", "radius"],
+                "properties": {"name": {"type": "string"}, "radius": {"type": "number"}},
+            },
+        ]
+    }
+    fields = lock_of({"w": doc})["docs"]["w"]["operations"][f"GET {ONE}"]["responses"]["200"]["fields"]
+    assert fields["data.attributes.name"]["required"] is True  # every variant requires it
+    assert fields["data.attributes.radius"] == {"required": False, "type": "float"}  # one variant only
+    assert fields["data.attributes.color"]["enum"] == ["blue", "green", "red"]
+
+
+def test_swagger_2_doc_is_inventoried_before_conversion() -> None:
+    doc = {
+        "swagger": "2.0",
+        "produces": ["application/json"],
+        "paths": {
+            "/api/things/{id}": {
+                "put": {
+                    "parameters": [
+                        {"name": "id", "in": "path", "required": True, "type": "string"},
+                        {"name": "body", "in": "body", "required": True, "schema": {"$ref": "#/definitions/Thing"}},
+                    ],
+                    "responses": {"200": {"description": "ok", "schema": {"$ref": "#/definitions/Thing"}}},
+                }
+            }
+        },
+        "definitions": {"Thing": {"type": "object", "required": ["n"], "properties": {"n": {"type": "integer"}}}},
+    }
+    entry = doc_entry("things", "things.json", json.dumps(doc).encode(), doc)
+    op = entry["operations"]["PUT /api/things/{id}"]
+    assert entry["spec"] == "swagger 2.0"
+    assert op["name"] == "put_api_things_id"
+    assert op["body"]["fields"] == {"n": {"required": True, "type": "int"}}
+    assert op["responses"]["200"]["fields"] == {"n": {"required": True, "type": "int"}}
+
+
+@pytest.mark.timeout(120)
+def test_names_match_what_openapi_python_client_generates(tmp_path: Path) -> None:
+    """Module names and keyword arguments in the lock are the generator's own."""
+    exe = Path(sys.executable).parent / "openapi-python-client"
+    if not exe.exists() or shutil.which("ruff", path=str(exe.parent)) is None:
+        pytest.skip("openapi-python-client (with ruff) is not installed next to this Python")
+    env = {**os.environ, "PATH": f"{exe.parent}{os.pathsep}{os.environ.get('PATH', '')}"}
+    result = subprocess.run(
+        [str(exe), "generate", "--path", str(FIXTURES / "widgets.json"), "--meta", "none", "--output-path", "out"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    generated = {
+        p.parent.name + "." + p.stem: p for p in (tmp_path / "out" / "api").glob("*/*.py") if p.stem != "__init__"
+    }
+    ops = _entry()["operations"]
+    assert set(generated) == {f"{o['tag']}.{o['name']}" for o in ops.values()}
+    for o in ops.values():
+        tree = ast.parse(generated[f"{o['tag']}.{o['name']}"].read_text(encoding="utf-8"))
+        func = next(n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == "sync_detailed")
+        kwargs = {a.arg for a in func.args.args + func.args.kwonlyargs} - {"client", "body"}
+        assert kwargs == {p["python_name"] for p in o["parameters"].values()}, o["name"]
+
+
+def test_lock_has_no_prose() -> None:
+    text = dumps_lock(lock_of({"widgets": widgets_doc()}))
+    for prose in (
+        "Widget fixture API",
+        "Lists every widget of the app",
+        "Returns a page of widgets",
+        "Identifier of the app",
+        "Name shown to people",
+        "Sidebar clock widget",
+        "Example widget name",
+        "Widget resource object",
+        "The widget you asked for",
+    ):
+        assert prose not in text
+
+
+def test_write_then_read_round_trips_with_stable_bytes(tmp_path: Path) -> None:
+    lock = lock_of({"widgets": widgets_doc(), "gadgets": widgets_doc()})
+    path = tmp_path / "spec" / "lock.json"
+    write_lock(path, lock)
+    first = path.read_bytes()
+    assert first.endswith(b"}\n") and first.startswith(b'{\n  "format": 1,\n  "pipeline": ')
+    assert list(json.loads(first)["docs"]) == ["gadgets", "widgets"]
+    again = read_lock(path)
+    assert again == lock
+    assert again is not None
+    write_lock(path, build_lock(again["docs"], PIPELINE))
+    assert path.read_bytes() == first
+    assert [p.name for p in path.parent.iterdir()] == ["lock.json"]  # no temp file left
+
+
+def test_one_line_per_parameter_and_field(tmp_path: Path) -> None:
+    text = dumps_lock(lock_of({"widgets": widgets_doc()}))
+    assert '            "query page[limit]": {"python_name": "pagelimit", "required": false, "type": "int"}' in text
+    assert '"data.attributes.name": {"required": true, "type": "str"},' in text
+
+
+def test_failed_write_leaves_the_old_lock(tmp_path: Path) -> None:
+    path = tmp_path / "lock.json"
+    write_lock(path, lock_of({"widgets": widgets_doc()}))
+    before = path.read_bytes()
+    broken = lock_of({"widgets": widgets_doc()})
+    broken["docs"]["widgets"]["sha256"] = object()  # not JSON
+    with pytest.raises(TypeError):
+        write_lock(path, broken)
+    assert path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["lock.json"]
+
+
+def test_read_missing_lock_is_none(tmp_path: Path) -> None:
+    assert read_lock(tmp_path / "nope.json") is None
+
+
+@pytest.mark.parametrize(
+    ("content", "says"),
+    [
+        ("{not json", "not valid JSON"),
+        ('{"docs": []}', "not a piwik-pro lock"),
+        ('{"format": 99, "docs": {}}', "format 99"),
+    ],
+)
+def test_corrupt_lock_names_the_file_and_the_fix(tmp_path: Path, content: str, says: str) -> None:
+    path = tmp_path / "lock.json"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(LockError) as info:
+        read_lock(path)
+    assert str(path) in str(info.value) and says in str(info.value)
+    assert "regenerate" in str(info.value).lower()
