@@ -232,8 +232,15 @@ class SandboxDocs:
         # The users doc carries the platform's error catalogue; prefer it, then any other doc.
         order = sorted(self.docs, key=lambda p: (p != "users", p))
         for package in order:
-            examples = (self.docs[package].get("components") or {}).get("examples") or {}
-            for name, example in examples.items():
+            components = self.docs[package].get("components") or {}
+            resolver = Resolver(self.docs[package])
+            named: list[tuple[str, Any]] = list((components.get("examples") or {}).items())
+            # Shared responses (e.g. "id_mismatch") carry their example inline: index them by response name.
+            for name, response in (components.get("responses") or {}).items():
+                for media in (resolver.resolve(response).get("content") or {}).values():
+                    for example in (media.get("examples") or {}).values() if isinstance(media, dict) else ():
+                        named.append((name, resolver.resolve(example)))
+            for name, example in named:
                 value = example.get("value") if isinstance(example, dict) else None
                 errors = value.get("errors") if isinstance(value, dict) else None
                 if isinstance(errors, list) and errors and isinstance(errors[0], dict) and name not in found:

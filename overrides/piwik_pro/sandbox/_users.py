@@ -520,8 +520,8 @@ def list_users(state: UsersState, call: Call) -> Reply:
     search = (call.query_value("search") or call.query_value("search_query") or "").lower()
     users = [u for u in state.users.values() if search in u.email.lower() or search in u.id]
     key = sort.lstrip("-")
-    users.sort(key=lambda u: u.seq)
-    users.sort(key=lambda u: u.added_at if key == "addedAt" else getattr(u, key), reverse=sort.startswith("-"))
+    # Creation order breaks ties (addedAt has one-second resolution).
+    users.sort(key=lambda u: (u.added_at if key == "addedAt" else getattr(u, key), u.seq), reverse=sort[0] == "-")
     page = users[offset : offset + limit]
     body = {"data": [u.resource(state.organization) for u in page], "meta": {"total": len(users)}}
     return Reply.json(200, body)
