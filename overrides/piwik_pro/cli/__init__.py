@@ -1,5 +1,9 @@
-"""The `piwik-pro` command line (STUB: being built)."""
+"""The `piwik-pro` command line: explore the API, call any operation, script the results.
 
+`main` is the console script's entry point; everything heavy is imported
+inside the commands so the command starts fast.
+"""
 
-def main() -> None:
-    raise SystemExit("piwik-pro: not built yet")
+from ._main import main
+
+__all__ = ["main"]

@@ -1,0 +1,5 @@
+"""`python -m piwik_pro.cli`."""
+
+from . import main
+
+raise SystemExit(main())

@@ -1,0 +1,307 @@
+"""The commands. Each takes the parsed arguments and returns an exit code.
+
+Heavy imports (httpx, the client, generated modules) happen inside the
+commands, so `piwik-pro --help` and `piwik-pro ops` start fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import datetime
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+from . import _catalog, _config, _output, _params
+from ._errors import OK, UsageError
+
+if TYPE_CHECKING:
+    import httpx
+
+    from piwik_pro import OperationInfo, PiwikPro
+
+
+def _opt(args: argparse.Namespace, name: str) -> Any:
+    return getattr(args, name, None)
+
+
+# -- the client --------------------------------------------------------------------------------
+
+
+class Session:
+    """The resolved credentials, the client and what --verbose needs, for one command."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+        self.creds = _config.resolve(
+            host=_opt(args, "host"),
+            client_id=_opt(args, "client_id"),
+            client_secret_file=_opt(args, "client_secret_file"),
+            profile=_opt(args, "profile"),
+        )
+        self.redactor = _output.Redactor([self.creds.client_secret])
+        self.verbose = bool(_opt(args, "verbose"))
+        self.last_response: httpx.Response | None = None
+        self._client: PiwikPro | None = None
+        self.refresh = False  # token --refresh: do not load the cached token
+
+    def store(self) -> Any:
+        from ._cache import FileTokenStore, cache_file
+
+        assert self.creds.client_id is not None
+        path = cache_file(_config.cache_dir(), self.creds.host, self.creds.client_id)
+        return FileTokenStore(path, host=self.creds.host, client_id=self.creds.client_id, skip_load=self.refresh)
+
+    def client(self) -> PiwikPro:
+        if self._client is not None:
+            return self._client
+        from piwik_pro import PiwikPro
+
+        try:
+            client = PiwikPro(
+                self.creds.host,
+                self.creds.client_id,
+                self.creds.client_secret,
+                token_store=None if _opt(self.args, "no_cache") else self.store(),
+            )
+        except ValueError as exc:
+            raise UsageError(f"{self.redactor.text(str(exc))} (host from {self.creds.sources.get('host')})") from None
+        hooks = client.get_httpx_client().event_hooks
+        if self.verbose:
+            verbose = _output.Verbose(self.redactor)
+            hooks["request"].append(verbose.on_request)
+            hooks["response"].append(verbose.on_response)
+        hooks["response"].append(self._remember)
+        self._client = client
+        return client
+
+    def _remember(self, response: httpx.Response) -> None:
+        self.last_response = response
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+
+    @contextmanager
+    def progress(self, label: str) -> Iterator[_output.Progress]:
+        progress = _output.Progress(label)
+        if self.verbose:  # verbose lines and a spinner on one stderr garble each other
+            progress._enabled = False
+        with progress:
+            yield progress
+
+
+@contextmanager
+def session(args: argparse.Namespace) -> Iterator[Session]:
+    s = Session(args)
+    try:
+        yield s
+    finally:
+        s.close()
+
+
+# -- token ---------------------------------------------------------------------------------------
+
+
+def cmd_token(args: argparse.Namespace) -> int:
+    with session(args) as s, s.progress("getting a token"):
+        s.refresh = bool(args.refresh)
+        token = s.client().fetch_token(force_refresh=s.refresh)
+    if args.raw:
+        print(token.access_token)
+        return OK
+    expires_at = float(token.expires_at)
+    _output.print_json(
+        {
+            "token_type": token.token_type,
+            "expires_in": max(0, int(expires_at - time.time())),
+            "expires_at": datetime.datetime.fromtimestamp(expires_at, datetime.timezone.utc).isoformat(
+                timespec="seconds"
+            ),
+            "access_token": "[redacted: use --raw to print it]",
+        }
+    )
+    return OK
+
+
+# -- apis / ops ----------------------------------------------------------------------------------
+
+
+def cmd_apis(args: argparse.Namespace) -> int:
+    counts: dict[str, int] = {}
+    for op in _catalog.operations():
+        counts[op.doc] = counts.get(op.doc, 0) + 1
+    rows: list[dict[str, Any]] = [
+        {
+            "api": d.accessor,
+            "package": f"piwik_pro_api.{d.package}",
+            "title": d.title,
+            "operations": counts.get(d.package, 0),
+        }
+        for d in sorted(_catalog.docs(), key=lambda d: d.accessor)
+    ]
+    if args.json:
+        _output.print_json(rows)
+    else:
+        _table([[r["api"], str(r["operations"]), r["title"]] for r in rows], ["API", "OPS", "TITLE"])
+    return OK
+
+
+def _table(rows: list[list[str]], header: list[str]) -> None:
+    import sys
+
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header) - 1)]
+    bold = _output.use_color(sys.stdout)
+    for n, row in enumerate([header, *rows]):
+        line = "  ".join([*(c.ljust(w) for c, w in zip(row[:-1], widths, strict=True)), row[-1]]).rstrip()
+        sys.stdout.write((f"\x1b[1m{line}\x1b[0m" if bold and n == 0 else line) + "\n")
+    sys.stdout.flush()
+
+
+def cmd_ops(args: argparse.Namespace) -> int:
+    words: list[str] = args.words
+    if words and words[0] == "show":
+        if len(words) != 2:
+            raise UsageError("usage: piwik-pro ops show OPERATION")
+        return _ops_show(args, _catalog.find(words[1]))
+    if len(words) > 1:
+        raise UsageError(
+            f"ops takes one API name, got {' '.join(words)!r}; to see one operation: piwik-pro ops show NAME"
+        )
+    everything = _catalog.operations()
+    ops = everything
+    if words:
+        wanted = set(_catalog.match_api(words[0]))
+        ops = [op for op in ops if op.doc in wanted]
+    if args.search:
+        ops = _catalog.search(ops, args.search)
+    ops = sorted(ops, key=lambda op: (op.accessor, op.path, op.method))
+    if args.json:
+        keys = ("name", "accessor", "method", "path", "summary", "pagination")
+        _output.print_json([{k: getattr(op, k) for k in keys} for op in ops])
+        return OK
+    # Names repeat across APIs: show the qualified form only where it must be used.
+    counts: dict[str, int] = {}
+    for op in everything:
+        counts[op.name] = counts.get(op.name, 0) + 1
+    _table(
+        [[op.qualified_name if counts[op.name] > 1 else op.name, op.method, op.path, op.summary] for op in ops],
+        ["OPERATION", "METHOD", "PATH", "SUMMARY"],
+    )
+    return OK
+
+
+def _ops_show(args: argparse.Namespace, op: OperationInfo) -> int:
+    body = op.body
+    fields: list[_catalog.Field] = []
+    if body and body.model and body.module:
+        model = _catalog.load_model(body.module, body.model)
+        fields = _catalog.model_fields(model) if model is not None else []
+    if args.json:
+
+        def as_json(fs: list[_catalog.Field]) -> list[dict[str, Any]]:
+            return [{"name": f.name, "type": f.type, "required": f.required, "fields": as_json(f.children)} for f in fs]
+
+        info = dataclasses.asdict(op)
+        _output.print_json({**info, "qualified_name": op.qualified_name, "body_fields": as_json(fields)})
+        return OK
+    out = [f"{op.qualified_name}  {op.method} {op.path}"]
+    if op.summary:
+        out.append(f"  {op.summary}")
+    out.append(f"  python: pp.{op.qualified_name}(...)  (module {op.module})")
+    out.append("parameters:" if op.parameters else "parameters: none")
+    width = max((len(p.name) for p in op.parameters), default=0)
+    for p in op.parameters:
+        out.append(f"  {p.name.ljust(width)}  {p.location:<6} {p.type:<10} {'required' if p.required else 'optional'}")
+    if body:
+        ctype = op.request_content_type or "application/json"
+        out.append(f"body ({body.model or 'JSON'}, {ctype}, {'required' if body.required else 'optional'}):")
+
+        def walk(fs: list[_catalog.Field], indent: int) -> None:
+            for f in fs:
+                out.append(f"{' ' * indent}{f.name}: {f.type}{'  (required)' if f.required else ''}")
+                walk(f.children, indent + 2)
+
+        walk(fields, 2)
+    if op.pagination:
+        out.append(f"pagination: {op.pagination} (call with --all to fetch every page)")
+    words = [f"{p.name}=..." for p in op.parameters if p.required] + (["--data @body.json"] if body else [])
+    out.append(" ".join(["example: piwik-pro call", op.name, *words]))
+    print("\n".join(out))
+    return OK
+
+
+# -- call / request ------------------------------------------------------------------------------
+
+
+def cmd_call(args: argparse.Namespace) -> int:
+    op = _catalog.find(args.operation)
+    try:
+        module = op.load()
+    except ImportError as exc:
+        raise UsageError(f"cannot import {op.module} ({exc}); regenerate the client (`nox -s regenerate`)") from None
+    pairs = _params.split_assignments(args.params)
+    has_data = args.data is not None
+    data = _params.read_data(args.data) if has_data else None
+    kwargs = _params.build_kwargs(op, module.sync_detailed, pairs, data, has_data)
+    if args.all and not op.pagination:
+        raise UsageError(f"{op.name} is not a paginated list operation; drop --all")
+    with session(args) as s:
+        if args.all:
+            items: list[Any] = []
+            with s.progress(f"fetching {op.name}") as progress:
+                for item in s.client().paginate(op, **kwargs):
+                    items.append(item.to_dict() if hasattr(item, "to_dict") else item)
+                    progress.update(f"fetching {op.name}: {len(items)} items")
+            _output.print_json(items)
+            return OK
+        with s.progress(f"calling {op.name}"):
+            try:
+                response = module.sync_detailed(client=s.client(), **kwargs)
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                # The API answered, but the body does not fit the doc's model: show it as it came.
+                if s.last_response is None:
+                    raise
+                _output.note(f"warning: the response does not match the doc's schema ({type(exc).__name__}: {exc})")
+                response = s.last_response
+        raise_for_status(response)
+        _output.print_body(response.content)
+    return OK
+
+
+_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
+
+
+def cmd_request(args: argparse.Namespace) -> int:
+    method = args.method.upper()
+    if method not in _METHODS:
+        raise UsageError(f"unknown HTTP method {args.method!r}; use one of {', '.join(_METHODS)}")
+    path: str = args.path
+    if not path.startswith("/"):
+        raise UsageError(f"PATH must start with / (a path on the configured host), got {path!r}")
+    params: dict[str, list[str]] = {}
+    for name, value in _params.split_assignments(args.query or [], "--query"):
+        params.setdefault(name, []).append(value)
+    data = _params.read_data(args.data) if args.data is not None else None
+    with session(args) as s, s.progress(f"{method} {path}"):
+        # The client picks Content-Type/Accept from the operation matching METHOD and PATH.
+        response = s.client().request(method, path, params=params or None, json=data, content_type=args.content_type)
+        _output.print_body(response.content)
+    return OK
+
+
+# -- sandbox -------------------------------------------------------------------------------------
+
+
+def cmd_sandbox(argv: list[str]) -> int:
+    from piwik_pro.sandbox import main as sandbox_main
+
+    return int(sandbox_main(argv) or 0)
+
+
+def raise_for_status(response: Any) -> None:
+    from piwik_pro._base import raise_for_status as check
+
+    check(response)

@@ -1,0 +1,205 @@
+"""Argument parsing, dispatch, and the mapping from failures to exit codes."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from ._errors import API_ERROR, NETWORK_OR_AUTH, USAGE, CLIError, UsageError
+
+EPILOG = """\
+credentials (flags > environment > profile):
+  host        --host, PIWIK_PRO_HOST, profile `host`
+  client id   --client-id, PIWIK_PRO_CLIENT_ID, profile `client_id`
+  secret      --client-secret-file, PIWIK_PRO_CLIENT_SECRET, profile `client_secret_file`
+  profiles    [profiles.NAME] tables in $XDG_CONFIG_HOME/piwik-pro/config.toml,
+              chosen with --profile NAME or PIWIK_PRO_PROFILE (default: "default")
+  tokens are cached per host and client id in $XDG_CACHE_HOME/piwik-pro/ (mode 0600)
+
+exit codes:
+  0 success, 1 API error (4xx/5xx), 2 usage error, 3 network or authentication failure
+"""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but usage errors are one line with the fix, like every other CLI error."""
+
+    def error(self, message: str) -> Any:
+        raise UsageError(f"{message} (see `{self.prog} --help`)")
+
+
+class _Version(argparse.Action):
+    def __call__(self, parser: argparse.ArgumentParser, *args: Any, **kwargs: Any) -> None:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            text = version("piwik-pro-client")
+        except PackageNotFoundError:
+            text = "unknown"
+        print(f"piwik-pro {text}")
+        parser.exit()
+
+
+def _common() -> _Parser:
+    # SUPPRESS: options given before the command must survive the subparser's defaults.
+    common = _Parser(add_help=False)
+    group = common.add_argument_group("connection")
+    s = argparse.SUPPRESS
+    group.add_argument("--profile", metavar="NAME", default=s, help="use the named profile from the config file")
+    group.add_argument("--host", metavar="URL", default=s, help="account URL, e.g. https://ACCOUNT.piwik.pro")
+    group.add_argument("--client-id", metavar="ID", default=s, help="API client id")
+    group.add_argument(
+        "--client-secret-file", metavar="PATH", default=s, help="read the client secret from this file (never a flag)"
+    )
+    group.add_argument("--no-cache", action="store_true", default=s, help="do not read or write the token cache")
+    group.add_argument(
+        "-v", "--verbose", action="store_true", default=s, help="print requests and responses (secrets redacted)"
+    )
+    return common
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = _common()
+    parser = _Parser(
+        prog="piwik-pro",
+        description="Call the Piwik PRO API from the shell: explore operations, call any of them, script the results.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        parents=[common],
+    )
+    parser.add_argument("--version", action=_Version, nargs=0, help="print the version and exit")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    def add(name: str, help_text: str, **kw: Any) -> argparse.ArgumentParser:
+        kw.setdefault("parents", [common])
+        p: argparse.ArgumentParser = sub.add_parser(name, help=help_text, description=help_text, epilog=EPILOG, **kw)
+        p.formatter_class = argparse.RawDescriptionHelpFormatter
+        return p
+
+    p = add("token", "get an access token and print the token response (token redacted unless --raw)")
+    p.add_argument("--refresh", action="store_true", help="fetch a new token even if a cached one is valid")
+    p.add_argument("--raw", action="store_true", help="print only the access token (for scripts)")
+
+    p = add("apis", "list the APIs the client offers")
+    p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+
+    p = add("ops", "list operations (`ops [API] [--search TEXT]`), or show one (`ops show OPERATION`)")
+    p.add_argument("words", nargs="*", metavar="API | show OPERATION", help="filter by API, or `show NAME`")
+    p.add_argument("--search", metavar="TEXT", help="only operations whose name, path or summary contain TEXT")
+    p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+
+    p = add("call", "call an operation by name and print the response as JSON")
+    p.add_argument("operation", help="operation name, e.g. list_users (see `piwik-pro ops`)")
+    p.add_argument("params", nargs="*", metavar="name=value", help="path and query parameters")
+    p.add_argument("--data", metavar="JSON|@FILE|-", help="request body: JSON text, @file, or - for stdin")
+    p.add_argument("--all", action="store_true", help="follow pagination and print every item of a list operation")
+
+    p = add("request", "a raw call to any path, with the token, JSON:API headers, retries and typed errors")
+    p.add_argument("method", help="GET, POST, PATCH, PUT, DELETE")
+    p.add_argument("path", help="path on the host, e.g. /api/users/v2")
+    p.add_argument("--query", "-q", action="append", metavar="k=v", help="query parameter (repeatable)")
+    p.add_argument("--data", metavar="JSON|@FILE|-", help="JSON body: JSON text, @file, or - for stdin")
+    p.add_argument("--content-type", metavar="TYPE", help="body content type (default: what the docs say for PATH)")
+
+    p = add("sandbox", "run the local Piwik PRO sandbox (`piwik-pro sandbox --help` for its options)", parents=[])
+    p.add_argument("sandbox_args", nargs=argparse.REMAINDER, help="options of the sandbox")
+    return parser
+
+
+def _run(argv: list[str]) -> int:
+    if "sandbox" in argv:
+        # Everything after `sandbox` is the sandbox's own (argparse would reorder it).
+        at = argv.index("sandbox")
+        if all(a.startswith("-") and a not in ("-h", "--help") for a in argv[:at]):
+            from ._commands import cmd_sandbox
+
+            return cmd_sandbox(argv[at + 1 :])
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    from . import _commands
+
+    handlers = {
+        "token": _commands.cmd_token,
+        "apis": _commands.cmd_apis,
+        "ops": _commands.cmd_ops,
+        "call": _commands.cmd_call,
+        "request": _commands.cmd_request,
+        "sandbox": lambda a: _commands.cmd_sandbox(a.sandbox_args),
+    }
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return USAGE
+    return handlers[args.command](args)
+
+
+def _api_error_line(exc: Any) -> str:
+    status = getattr(exc, "status_code", None) or getattr(exc, "status", None)
+    titles = []
+    for err in getattr(exc, "errors", None) or []:
+        title = getattr(err, "title", None) or (err.get("title") if isinstance(err, dict) else None)
+        detail = getattr(err, "detail", None) or (err.get("detail") if isinstance(err, dict) else None)
+        pointer = getattr(err, "pointer", None) or getattr(err, "parameter", None)
+        text = title or detail or ""
+        if detail and title and detail != title:
+            text += f": {detail}"
+        if pointer:
+            text += f" (at {pointer})"
+        if text:
+            titles.append(text)
+    summary = "; ".join(titles) or getattr(exc, "body_snippet", None) or str(exc)
+    return f"HTTP {status}: {summary}"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `piwik-pro` console script; returns the exit code."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    from ._output import Redactor, error
+
+    # Last line of defence: whatever we print about a failure goes through this.
+    redactor = Redactor([os.environ.get("PIWIK_PRO_CLIENT_SECRET")])
+    try:
+        return _run(argv)
+    except CLIError as exc:
+        error(redactor.text(exc.message))
+        return exc.exit_code
+    except KeyboardInterrupt:
+        error("interrupted")
+        return 130
+    except BrokenPipeError:
+        # `piwik-pro ... | head`: the reader left; not an error worth a traceback.
+        sys.stderr.close()
+        return 0
+    except Exception as exc:
+        return _report(exc, redactor)
+
+
+def _report(exc: Exception, redactor: Any) -> int:
+    from ._output import error
+
+    try:
+        import piwik_pro as pp
+    except ImportError:  # pragma: no cover - the client itself is broken
+        pp = None  # type: ignore[assignment]
+    if pp is not None:
+        if isinstance(exc, pp.AuthenticationError):
+            error(redactor.text(f"authentication failed: {_api_error_line(exc)}; check the client id and secret"))
+            return NETWORK_OR_AUTH
+        if isinstance(exc, pp.APIStatusError):
+            error(redactor.text(_api_error_line(exc)))
+            return API_ERROR
+        if isinstance(exc, pp.APITimeoutError):
+            error(redactor.text(f"timed out: {exc}"))
+            return NETWORK_OR_AUTH
+        if isinstance(exc, pp.APIConnectionError):
+            error(redactor.text(f"cannot reach the API: {exc}; check the host and your network"))
+            return NETWORK_OR_AUTH
+        if isinstance(exc, pp.PiwikProError):
+            error(redactor.text(str(exc)))
+            return API_ERROR
+    if os.environ.get("PIWIK_PRO_LOG", "").lower() == "debug":
+        raise exc
+    error(redactor.text(f"unexpected {type(exc).__name__}: {exc} (PIWIK_PRO_LOG=debug shows the traceback)"))
+    return API_ERROR
