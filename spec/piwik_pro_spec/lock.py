@@ -10,7 +10,10 @@ The inventory is what `piwik_pro_spec.changes.compare` diffs to say what
 changed for code that calls the generated client.
 
 Layout choices, so a lock diff reads well in a pull request:
-- operations are keyed "METHOD /path", sorted, so a resource's operations sit together;
+- operations are keyed "METHOD /path", sorted, so a resource's operations sit
+  together; path placeholders are spelled by their Python names, as the
+  generated code writes the path (the doc's own names key the parameters), so
+  a respelled placeholder (`{appId}` -> `{app_id}`) is a one-line diff;
 - every parameter, field and response is one line: a flat JSON object of facts;
 - body/response fields are flattened to dotted paths (`data.attributes.name`,
   `data[].id`); `oneOf`/`anyOf` variants are merged (a field is required only
@@ -396,8 +399,18 @@ def _operation_facts(
     return facts
 
 
+def _python_path(path: str, parameters: dict[str, Any]) -> str:
+    """The path as the generated code writes it: placeholders by their Python names.
+
+    Keying operations by this keeps a respelled path parameter (`{appId}` ->
+    `{app_id}`) to a one-line change in the lock diff.
+    """
+    names = {key.partition(" ")[2]: p["python_name"] for key, p in parameters.items() if key.startswith("path ")}
+    return _PATH_PARAM.sub(lambda m: "{" + names.get(m.group(1), m.group(1)) + "}", path)
+
+
 def inventory(fixed_doc: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """{"METHOD /path": facts} for every operation of a (fixed) doc."""
+    """{"METHOD /path": facts} for every operation of a (fixed) doc; path placeholders by Python name."""
     doc = _Doc(fixed_doc)
     operations: dict[str, dict[str, Any]] = {}
     for path, path_item in (fixed_doc.get("paths") or {}).items():
@@ -407,7 +420,8 @@ def inventory(fixed_doc: dict[str, Any]) -> dict[str, dict[str, Any]]:
         for method in HTTP_METHODS:
             op = path_item.get(method)
             if isinstance(op, dict):
-                operations[f"{method.upper()} {path}"] = _operation_facts(doc, method, path, path_item, op)
+                facts = _operation_facts(doc, method, path, path_item, op)
+                operations[f"{method.upper()} {_python_path(path, facts['parameters'])}"] = facts
     return dict(sorted(operations.items(), key=lambda kv: (kv[0].split(" ", 1)[1], kv[0])))
 
 

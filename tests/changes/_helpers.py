@@ -44,3 +44,6 @@ def op(doc: dict[str, Any], method: str, path: str) -> dict[str, Any]:
 
 LIST = "/api/widgets/v1/{appId}/widgets"
 ONE = "/api/widgets/v1/{appId}/widgets/{widgetId}"
+# The same paths as the lock keys them: placeholders by their Python names.
+LIST_KEY = "/api/widgets/v1/{app_id}/widgets"
+ONE_KEY = "/api/widgets/v1/{app_id}/widgets/{widget_id}"

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from piwik_pro_spec.changes import Change, ChangeReport, compare
 
-from ._helpers import LIST, ONE, PIPELINE, lock_of, op, variant, widget_schema, widgets_doc
+from ._helpers import LIST, ONE, ONE_KEY, PIPELINE, lock_of, op, variant, widget_schema, widgets_doc
 
 
 def _diff(edit: Any) -> ChangeReport:
@@ -76,7 +76,7 @@ def test_operation_added_is_not_breaking() -> None:
 
     change = _only(_diff(edit), "operation-added")
     assert not change.breaking and change.operation == "update_widget"
-    assert "`update_widget` added (PATCH /api/widgets/v1/{appId}/widgets/{widgetId})" in change.message
+    assert f"`update_widget` added (PATCH {ONE_KEY})" in change.message
 
 
 def test_operation_removed_is_breaking() -> None:
@@ -145,7 +145,7 @@ def test_undeclared_path_parameter_is_inventoried_from_the_template() -> None:
 
     old = lock_of({"widgets": widgets_doc()})
     new = lock_of({"widgets": variant(edit)})
-    params = new["docs"]["widgets"]["operations"][f"GET {ONE}"]["parameters"]
+    params = new["docs"]["widgets"]["operations"][f"GET {ONE_KEY}"]["parameters"]
     assert params["path appId"]["undeclared"] is True
     assert "path app_id" not in params
     assert compare(old, new).to_text().count("type `UUID` -> `str`") == 1
@@ -275,7 +275,7 @@ def test_formats_carry_the_same_changes() -> None:
     report = _diff(lambda d: d["paths"][ONE].pop("get"))
     assert report.has_breaking
     text, markdown, payload = report.to_text(), report.to_markdown(), json.loads(report.to_json())
-    assert "BREAKING  `get_widget` removed (GET /api/widgets/v1/{appId}/widgets/{widgetId})" in text
+    assert f"BREAKING  `get_widget` removed (GET {ONE_KEY})" in text
     assert "### Breaking changes" in markdown and "- `get_widget` removed" in markdown
     assert payload["has_breaking"] is True and payload["is_empty"] is False
     assert payload["changes"] == [
@@ -284,7 +284,7 @@ def test_formats_carry_the_same_changes() -> None:
             "kind": "operation-removed",
             "breaking": True,
             "operation": "get_widget",
-            "message": "`get_widget` removed (GET /api/widgets/v1/{appId}/widgets/{widgetId})",
+            "message": f"`get_widget` removed (GET {ONE_KEY})",
         }
     ]
 

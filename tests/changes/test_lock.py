@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from piwik_pro_spec.lock import LockError, build_lock, doc_entry, dumps_lock, read_lock, write_lock
 
-from ._helpers import FIXTURES, LIST, ONE, PIPELINE, lock_of, widgets_doc
+from ._helpers import FIXTURES, LIST_KEY, ONE_KEY, PIPELINE, lock_of, widgets_doc
 
 
 def _entry() -> dict[str, Any]:
@@ -28,8 +28,14 @@ def test_entry_holds_hash_version_and_inventory() -> None:
     assert entry["spec"] == "openapi 3.0.3"
     assert len(entry["sha256"]) == 64
     ops = entry["operations"]
-    assert set(ops) == {f"GET {LIST}", f"POST {LIST}", f"GET {ONE}", f"DELETE {ONE}", "GET /api/widgets/v1/tree"}
-    listing = ops[f"GET {LIST}"]
+    assert set(ops) == {
+        f"GET {LIST_KEY}",
+        f"POST {LIST_KEY}",
+        f"GET {ONE_KEY}",
+        f"DELETE {ONE_KEY}",
+        "GET /api/widgets/v1/tree",
+    }
+    listing = ops[f"GET {LIST_KEY}"]
     assert listing["name"] == "list_widgets" and listing["tag"] == "widgets"
     assert listing["parameters"] == {
         "path appId": {"position": 0, "python_name": "app_id", "required": True, "type": "UUID"},
@@ -46,7 +52,7 @@ def test_entry_holds_hash_version_and_inventory() -> None:
         "type": "datetime",
     }
     assert listing["responses"]["401"] == {"content_types": ["application/vnd.api+json"]}  # no fields for errors
-    create = ops[f"POST {LIST}"]["body"]
+    create = ops[f"POST {LIST_KEY}"]["body"]
     assert create["content_types"] == ["application/vnd.api+json"] and create["required"] is True
     assert create["fields"]["data.type"] == {"enum": ["widget"], "required": True, "type": "str"}
 
@@ -69,7 +75,7 @@ def test_oneof_variants_are_merged() -> None:
             },
         ]
     }
-    fields = lock_of({"w": doc})["docs"]["w"]["operations"][f"GET {ONE}"]["responses"]["200"]["fields"]
+    fields = lock_of({"w": doc})["docs"]["w"]["operations"][f"GET {ONE_KEY}"]["responses"]["200"]["fields"]
     assert fields["data.attributes.name"]["required"] is True  # every variant requires it
     assert fields["data.attributes.radius"] == {"required": False, "type": "float"}  # one variant only
     assert fields["data.attributes.color"]["enum"] == ["blue", "green", "red"]
