@@ -19,5 +19,5 @@ def load_fixed_docs(source: str | None = None, only: Iterable[str] | None = None
     """Return {package: fixed OpenAPI 3 doc} for every doc in spec/sources.toml (or `only`)."""
     wanted = set(only) if only is not None else None
     docs: list[DocSource] = [d for d in load_sources() if wanted is None or d.package in wanted]
-    raw = fetch_docs(docs, resolve_source(source))
-    return {package: apply_fixes(package, json.loads(data)).doc for package, data in raw.items()}
+    raw = fetch_docs(docs, resolve_source(source))  # raises on a missing doc (missing_ok=False)
+    return {package: apply_fixes(package, json.loads(data or b"")).doc for package, data in raw.items()}

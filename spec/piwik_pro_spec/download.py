@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import httpx
@@ -11,7 +11,13 @@ import httpx
 from .sources import DocSource
 
 SOURCE_ENV = "PIWIK_PRO_DOCS_SOURCE"
+# Connect fails fast when offline; reads allow for a slow docs site.
 TIMEOUT = httpx.Timeout(30.0, connect=10.0)
+# Statuses that mean "the doc is gone", as opposed to "the server is broken".
+_GONE = {404, 410}
+
+# Called once per doc as it arrives: (doc, bytes or None when the doc is missing).
+Progress = Callable[[DocSource, "bytes | None"], None]
 
 
 class DownloadError(Exception):
@@ -23,46 +29,87 @@ def resolve_source(cli_value: str | None = None) -> str | None:
     return cli_value or os.environ.get(SOURCE_ENV) or None
 
 
+def describe_source(source: str | None) -> str:
+    return source if source is not None else "the published docs (https://developers.piwik.pro)"
+
+
+def _is_remote(source: str | None) -> bool:
+    return source is None or source.startswith(("http://", "https://"))
+
+
 def _location(doc: DocSource, source: str | None) -> str:
     if source is None:
         return doc.url
-    if source.startswith(("http://", "https://")):
+    if _is_remote(source):
         return source.rstrip("/") + "/" + doc.file
     return str(Path(source).expanduser() / doc.file)
 
 
-def fetch_docs(docs: Iterable[DocSource], source: str | None = None) -> dict[str, bytes]:
-    """Return {package: raw bytes}. Raises DownloadError naming the doc and `--source`."""
+def fetch_docs(
+    docs: Iterable[DocSource],
+    source: str | None = None,
+    *,
+    missing_ok: bool = False,
+    progress: Progress | None = None,
+) -> dict[str, bytes | None]:
+    """Return {package: raw bytes}. Raises DownloadError naming the doc and `--source`.
+
+    With `missing_ok`, a doc that is gone (HTTP 404/410, no such file) or empty
+    maps to None instead of raising: regenerate reports it as removed.
+    """
     docs = list(docs)
-    result: dict[str, bytes] = {}
-    remote = source is None or source.startswith(("http://", "https://"))
-    client = httpx.Client(timeout=TIMEOUT, follow_redirects=True) if remote else None
+    result: dict[str, bytes | None] = {}
+    if not _is_remote(source) and not Path(str(source)).expanduser().is_dir():
+        raise DownloadError(
+            f"--source {source}: no such folder. Point --source (or {SOURCE_ENV}) at a folder "
+            "or http(s) URL that holds the exported docs."
+        )
+    client = httpx.Client(timeout=TIMEOUT, follow_redirects=True) if _is_remote(source) else None
     try:
         for doc in docs:
-            where = _location(doc, source)
-            if client is None:
-                try:
-                    result[doc.package] = Path(where).read_bytes()
-                except OSError as exc:
-                    raise DownloadError(
-                        f"{doc.file}: cannot read {where} ({exc.strerror}). "
-                        f"Point --source (or {SOURCE_ENV}) at a folder or URL that holds the exported docs."
-                    ) from None
-                continue
-            try:
-                response = client.get(where)
-            except httpx.TransportError as exc:
-                raise DownloadError(
-                    f"{doc.file}: cannot download {where} ({type(exc).__name__}). Offline? "
-                    f"Use --source DIR|URL (or {SOURCE_ENV}) to read the docs from a local mirror."
-                ) from None
-            if response.status_code != 200:
-                raise DownloadError(
-                    f"{doc.file}: {where} answered HTTP {response.status_code}. "
-                    f"Check --source (or {SOURCE_ENV}); it must serve the exported docs by file name."
-                )
-            result[doc.package] = response.content
+            data = _fetch_one(client, doc, source, missing_ok)
+            if data is not None and not data.strip():
+                if not missing_ok:
+                    raise DownloadError(f"{doc.file}: {_location(doc, source)} is empty.")
+                data = None
+            result[doc.package] = data
+            if progress is not None:
+                progress(doc, data)
     finally:
         if client is not None:
             client.close()
     return result
+
+
+def _fetch_one(client: httpx.Client | None, doc: DocSource, source: str | None, missing_ok: bool) -> bytes | None:
+    where = _location(doc, source)
+    if client is None:
+        try:
+            return Path(where).read_bytes()
+        except FileNotFoundError:
+            if missing_ok:
+                return None
+            raise DownloadError(
+                f"{doc.file}: not found at {where}. Point --source (or {SOURCE_ENV}) at a folder that holds the exported docs."
+            ) from None
+        except OSError as exc:
+            raise DownloadError(
+                f"{doc.file}: cannot read {where} ({exc.strerror}). "
+                f"Point --source (or {SOURCE_ENV}) at a folder or URL that holds the exported docs."
+            ) from None
+    try:
+        response = client.get(where)
+    except httpx.TransportError as exc:
+        raise DownloadError(
+            f"{doc.file}: cannot download {where} ({type(exc).__name__}: {exc}). Offline? "
+            f"Use --source DIR|URL (or env {SOURCE_ENV}) to read the docs from a local mirror, "
+            "e.g. --source ../shared/piwik-pro-api-docs/2025-01."
+        ) from None
+    if response.status_code in _GONE and missing_ok:
+        return None
+    if response.status_code != 200:
+        raise DownloadError(
+            f"{doc.file}: {where} answered HTTP {response.status_code}. "
+            f"Check --source (or {SOURCE_ENV}); it must serve the exported docs by file name."
+        )
+    return response.content
