@@ -212,6 +212,9 @@ class ClientCredentialsAuth(httpx.Auth):
         response = yield request
         if response.status_code == 401:
             logger.debug("401 for %s %s; refreshing the token once", request.method, request.url.path)
+            # Read (and so release the connection) before waiting for the lock: waiters holding
+            # pooled connections would starve the one fetching the token.
+            response.read()
             token = yield from self.obtain_sync(not_this=token.access_token)
             request.headers["Authorization"] = f"Bearer {token.access_token}"
             yield request
@@ -235,6 +238,7 @@ class ClientCredentialsAuth(httpx.Auth):
             if response.status_code != 401:
                 return
             logger.debug("401 for %s %s; refreshing the token once", request.method, request.url.path)
+            await response.aread()  # release the connection before waiting for the lock (see sync flow)
             used = token.access_token
 
 
