@@ -32,8 +32,11 @@ def cache_file(directory: Path, host: str, client_id: str) -> Path:
 class FileTokenStore:
     """A `piwik_pro.TokenStore` backed by one JSON file."""
 
-    def __init__(self, path: Path, *, host: str, client_id: str, skip_load: bool = False) -> None:
+    def __init__(self, path: Path, *, host: str, client_id: str, client_secret: str, skip_load: bool = False) -> None:
         self.path = path
+        # A token is reused only with the secret it was issued for: a changed (or wrong) secret
+        # must fetch anew and fail loudly, not ride on an old token. Salted, so it is no plain hash.
+        self._secret_check = hashlib.sha256(b"piwik-pro token cache\0" + client_secret.encode()).hexdigest()
         self._skip_load = skip_load  # `token --refresh`: ignore what is cached, still save the new one
         self._host = host.rstrip("/")
         self._client_id = client_id
@@ -46,7 +49,10 @@ class FileTokenStore:
             return None
         try:
             data: Any = json.loads(self.path.read_text(encoding="utf-8"))
-            if not isinstance(data, dict) or data.get("host") != self._host or data.get("client_id") != self._client_id:
+            if not isinstance(data, dict):
+                return None
+            owner = (data.get("host"), data.get("client_id"), data.get("secret_check"))
+            if owner != (self._host, self._client_id, self._secret_check):
                 return None
             access_token, token_type = data["access_token"], data["token_type"]
             expires_in, expires_at = data["expires_in"], data["expires_at"]
@@ -68,6 +74,7 @@ class FileTokenStore:
         payload = {
             "host": self._host,
             "client_id": self._client_id,
+            "secret_check": self._secret_check,
             "token_type": token.token_type,
             "access_token": token.access_token,
             "expires_in": token.expires_in,

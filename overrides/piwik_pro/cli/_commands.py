@@ -50,9 +50,15 @@ class Session:
     def store(self) -> Any:
         from ._cache import FileTokenStore, cache_file
 
-        assert self.creds.client_id is not None
-        path = cache_file(_config.cache_dir(), self.creds.host, self.creds.client_id)
-        return FileTokenStore(path, host=self.creds.host, client_id=self.creds.client_id, skip_load=self.refresh)
+        creds = self.creds
+        assert creds.client_id is not None and creds.client_secret is not None
+        return FileTokenStore(
+            cache_file(_config.cache_dir(), creds.host, creds.client_id),
+            host=creds.host,
+            client_id=creds.client_id,
+            client_secret=creds.client_secret,
+            skip_load=self.refresh,
+        )
 
     def client(self) -> PiwikPro:
         if self._client is not None:

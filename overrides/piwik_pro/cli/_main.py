@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from ._errors import API_ERROR, NETWORK_OR_AUTH, USAGE, CLIError, UsageError
@@ -109,25 +109,39 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _run(argv: list[str]) -> int:
-    if "sandbox" in argv:
-        # Everything after `sandbox` is the sandbox's own (argparse would reorder it).
-        at = argv.index("sandbox")
-        if all(a.startswith("-") and a not in ("-h", "--help") for a in argv[:at]):
-            from ._commands import cmd_sandbox
+_VALUE_OPTIONS = frozenset({"--profile", "--host", "--client-id", "--client-secret-file"})
 
-            return cmd_sandbox(argv[at + 1 :])
+
+def _command_at(argv: list[str]) -> int | None:
+    """Index of the command word: the first word that is neither a global option nor its value."""
+    i = 0
+    while i < len(argv):
+        word = argv[i]
+        if not word.startswith("-"):
+            return i
+        i += 2 if word in _VALUE_OPTIONS else 1
+    return None
+
+
+def _run(argv: list[str]) -> int:
+    at = _command_at(argv)
+    if at is not None and argv[at] == "sandbox":
+        # Everything after `sandbox` is the sandbox's own (argparse would reorder it).
+        from ._commands import cmd_sandbox
+
+        return cmd_sandbox(argv[at + 1 :])
     parser = build_parser()
     args = parser.parse_args(argv)
     from . import _commands
 
-    handlers = {
+    if args.command == "sandbox":
+        return _commands.cmd_sandbox(args.sandbox_args)
+    handlers: dict[str, Callable[[argparse.Namespace], int]] = {
         "token": _commands.cmd_token,
         "apis": _commands.cmd_apis,
         "ops": _commands.cmd_ops,
         "call": _commands.cmd_call,
         "request": _commands.cmd_request,
-        "sandbox": lambda a: _commands.cmd_sandbox(a.sandbox_args),
     }
     if args.command is None:
         parser.print_help(sys.stderr)
