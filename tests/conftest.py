@@ -22,32 +22,48 @@ DOCS_ENV = "PIWIK_PRO_DOCS_SOURCE"
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.fixture(scope="session")
-def docs_source() -> str:
-    """The docs folder or loopback URL from PIWIK_PRO_DOCS_SOURCE (relative paths: from the repo root)."""
+SKIP_REASON = (
+    f"{DOCS_ENV} is unset: point it at the exported docs "
+    "(e.g. ../shared/piwik-pro-api-docs/2025-01) to run tests that need them"
+)
+
+
+def resolve_docs_source() -> str | None:
+    """PIWIK_PRO_DOCS_SOURCE as an absolute folder or a URL (relative folders: from the repo root), or None."""
     source = os.environ.get(DOCS_ENV)
     if not source:
-        pytest.skip(
-            f"{DOCS_ENV} is unset: point it at the exported docs "
-            "(e.g. ../shared/piwik-pro-api-docs/2025-01) to run tests that need them"
-        )
+        return None
     if source.startswith(("http://", "https://")):
         return source
     path = Path(source).expanduser()
     if not path.is_absolute() and not path.exists():
         path = ROOT / path
-    if not path.is_dir():
-        pytest.fail(f"{DOCS_ENV}={source!r} is not a folder (looked at {path})")
     return str(path.resolve())
+
+
+def load_sandbox_docs(source: str) -> SandboxDocs:
+    """Prepared docs for `source`, loaded once per process (collection-time parametrization shares them)."""
+    from piwik_pro.sandbox import shared_docs
+
+    return shared_docs(source)
+
+
+@pytest.fixture(scope="session")
+def docs_source() -> str:
+    """The docs folder or loopback URL from PIWIK_PRO_DOCS_SOURCE; skips when unset."""
+    source = resolve_docs_source()
+    if source is None:
+        pytest.skip(SKIP_REASON)
+    if not source.startswith(("http://", "https://")) and not Path(source).is_dir():
+        pytest.fail(f"{DOCS_ENV}={os.environ.get(DOCS_ENV)!r} is not a folder (looked at {source})")
+    return source
 
 
 @pytest.fixture(scope="session")
 def sandbox_docs(docs_source: str) -> SandboxDocs:
     """The fixed docs, prepared for serving once per session and shared by every sandbox."""
     pytest.importorskip("jsonschema", reason="the sandbox needs the 'sandbox' extra (jsonschema)")
-    from piwik_pro.sandbox import SandboxDocs
-
-    return SandboxDocs.load(docs_source)
+    return load_sandbox_docs(docs_source)
 
 
 @pytest.fixture

@@ -57,6 +57,7 @@ class Parameter:
     schema: Any
     style: str
     explode: bool
+    examples: tuple[Any, ...] = ()  # documented example values, for clients and tests building requests
 
 
 @dataclass(frozen=True)
@@ -64,13 +65,14 @@ class Body:
     media_types: tuple[str, ...]
     required: bool
     schemas: Mapping[str, Any]  # media type -> schema (unresolved)
+    examples: Mapping[str, tuple[Any, ...]] = field(default_factory=dict)  # media type -> documented examples
 
 
 @dataclass(frozen=True)
 class Response:
     status: int
     media_types: tuple[str, ...]
-    example: Any  # the documented example value, or _MISSING
+    examples: Mapping[str, Any]  # media type -> its first documented example value
     schemas: Mapping[str, Any]
 
 
@@ -215,7 +217,7 @@ class SandboxDocs:
         if status == 204 or response is None or media is None:
             answer: tuple[int, str | None, bytes] = (status, None, b"")
         else:
-            value = response.example
+            value = response.examples.get(media, _MISSING)
             if value is _MISSING:
                 value = op.resolver.sample(response.schemas.get(media, {}))
             answer = (status, "application/json" if media == "*/*" else media, _serialise(value, media))
@@ -295,7 +297,7 @@ def _operations(package: str, doc: dict[str, Any]) -> list[Operation]:
                 body = _swagger2_body(op, doc, list(by_key.values()))
             else:
                 body = _openapi3_body(resolver.resolve(op.get("requestBody")), resolver)
-            params = [_parameter(p, swagger2) for p in by_key.values() if p["in"] not in ("body", "formData")]
+            params = [_parameter(p, swagger2, resolver) for p in by_key.values() if p["in"] not in ("body", "formData")]
             # Undeclared path parameters (a doc defect) are still routed, as plain strings.
             declared = {p.name for p in params if p.location == "path"}
             for name in re.findall(r"\{([^}/]+)\}", path):
@@ -328,7 +330,26 @@ def _base_path(doc: dict[str, Any]) -> str:
     return ""
 
 
-def _parameter(p: dict[str, Any], swagger2: bool) -> Parameter:
+def _examples(spec: Any, resolver: Resolver) -> tuple[Any, ...]:
+    """Documented examples of a parameter or media type object (`example`, `examples`, schema example)."""
+    if not isinstance(spec, dict):
+        return ()
+    found: list[Any] = []
+    if "example" in spec:
+        found.append(spec["example"])
+    examples = spec.get("examples")
+    if isinstance(examples, dict):
+        for example in examples.values():
+            example = resolver.resolve(example)
+            if isinstance(example, dict) and "value" in example:
+                found.append(example["value"])
+    schema = resolver.resolve(spec.get("schema"))
+    if isinstance(schema, dict) and "example" in schema:
+        found.append(schema["example"])
+    return tuple(found)
+
+
+def _parameter(p: dict[str, Any], swagger2: bool, resolver: Resolver) -> Parameter:
     location = str(p["in"])
     if swagger2 or ("schema" not in p and "content" not in p):
         keys = _SWAGGER2_SCHEMA_KEYS
@@ -344,7 +365,7 @@ def _parameter(p: dict[str, Any], swagger2: bool) -> Parameter:
         style = str(p.get("style") or ("form" if location in ("query", "cookie") else "simple"))
         explode = bool(p.get("explode", style == "form"))
     required = bool(p.get("required", location == "path"))
-    return Parameter(str(p["name"]), location, required, schema, style, explode)
+    return Parameter(str(p["name"]), location, required, schema, style, explode, _examples(p, resolver))
 
 
 def _openapi3_body(request_body: Any, resolver: Resolver) -> Body | None:
@@ -355,7 +376,8 @@ def _openapi3_body(request_body: Any, resolver: Resolver) -> Body | None:
     if not content:
         return None
     schemas = {media: (resolver.resolve(spec) or {}).get("schema", {}) for media, spec in content.items()}
-    return Body(tuple(content), bool(request_body.get("required", False)), schemas)
+    examples = {media: _examples(resolver.resolve(spec), resolver) for media, spec in content.items()}
+    return Body(tuple(content), bool(request_body.get("required", False)), schemas, examples)
 
 
 def _swagger2_body(op: dict[str, Any], doc: dict[str, Any], params: list[dict[str, Any]]) -> Body | None:
@@ -368,7 +390,7 @@ def _swagger2_body(op: dict[str, Any], doc: dict[str, Any], params: list[dict[st
     if form:
         schema = {
             "type": "object",
-            "properties": {p["name"]: _parameter(p, True).schema for p in form},
+            "properties": {p["name"]: _parameter(p, True, Resolver(doc)).schema for p in form},
             "required": [p["name"] for p in form if p.get("required")],
         }
         media = tuple(m for m in consumes if "form" in m) or ("application/x-www-form-urlencoded",)
@@ -388,24 +410,22 @@ def _responses(op: dict[str, Any], doc: dict[str, Any], resolver: Resolver, swag
         status = int(code)
         if swagger2:
             if "schema" not in spec:
-                out[status] = Response(status, (), _MISSING, {})
+                out[status] = Response(status, (), {}, {})
                 continue
-            examples = spec.get("examples") or {}
-            example = next((examples[m] for m in produces if m in examples), _MISSING)
-            out[status] = Response(status, produces, example, dict.fromkeys(produces, spec["schema"]))
+            documented = spec.get("examples") or {}
+            examples = {m: documented[m] for m in produces if m in documented}
+            out[status] = Response(status, produces, examples, dict.fromkeys(produces, spec["schema"]))
             continue
         content = {m: c for m, c in (spec.get("content") or {}).items() if "/" in m and isinstance(c, dict)}
-        example = _MISSING
-        for media_spec in content.values():
+        examples = {}
+        for media, media_spec in content.items():
             media_spec = resolver.resolve(media_spec) or {}
             if "example" in media_spec:
-                example = media_spec["example"]
+                examples[media] = media_spec["example"]
             elif isinstance(media_spec.get("examples"), dict) and media_spec["examples"]:
                 first = resolver.resolve(next(iter(media_spec["examples"].values())))
                 if isinstance(first, dict) and "value" in first:
-                    example = first["value"]
-            if example is not _MISSING:
-                break
+                    examples[media] = first["value"]
         schemas = {media: (resolver.resolve(s) or {}).get("schema", {}) for media, s in content.items()}
-        out[status] = Response(status, tuple(content), example, schemas)
+        out[status] = Response(status, tuple(content), examples, schemas)
     return out

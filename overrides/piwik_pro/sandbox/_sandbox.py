@@ -124,7 +124,7 @@ class Sandbox:
         server = _Server((self.host, self.port), _Handler, self)
         self._server = server
         self.port = server.server_address[1]
-        self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.5}, daemon=True)
         self._thread.name = f"piwik-pro-sandbox:{self.port}"
         self._thread.start()
         logger.debug("sandbox listening on %s", self.url)
@@ -134,7 +134,13 @@ class Sandbox:
         server, self._server = self._server, None
         if server is None:
             return
-        server.shutdown()
+        # shutdown() waits for the serve loop's next poll; a throwaway connection wakes it at once.
+        stopper = threading.Thread(target=server.shutdown, daemon=True)
+        stopper.start()
+        while stopper.is_alive():
+            with contextlib.suppress(OSError), socket.create_connection(server.server_address[:2], timeout=0.5):
+                pass
+            stopper.join(0.01)
         server.server_close()
         server.close_connections()
         if self._thread is not None:

@@ -49,12 +49,16 @@ def to_json_schema(node: Any) -> Any:
     """Convert an OpenAPI 3.0 / Swagger 2 schema tree to JSON Schema 2020-12 (3.1 passes through).
 
     Handles `nullable`, boolean `exclusiveMinimum`/`exclusiveMaximum` and Swagger's `type: file`.
+    `oneOf` is checked as `anyOf`: the docs use it for overlapping alternatives (date or date-time,
+    IPv4 or IPv6) that a server accepts when any one of them fits.
     """
     if isinstance(node, list):
         return [to_json_schema(item) for item in node]
     if not isinstance(node, dict):
         return node
     out = {key: to_json_schema(value) for key, value in node.items()}
+    if isinstance(out.get("oneOf"), list) and "anyOf" not in out:
+        out["anyOf"] = out.pop("oneOf")
     for bound, limit in (("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")):
         if isinstance(out.get(bound), bool) and out.pop(bound) and limit in out:
             out[bound] = out.pop(limit)
@@ -118,16 +122,15 @@ class Resolver:
             return "array"
         return None
 
-    def sample(self, schema: Any, depth: int = 0) -> Any:
-        """A deterministic value for `schema`: its example, default or enum first, else built."""
+    def sample(self, schema: Any, depth: int = 0, *, examples: bool = True) -> Any:
+        """A deterministic value for `schema`: its example (unless `examples=False`), default or enum, else built."""
         schema = self.resolve(schema)
-        if not isinstance(schema, dict) or depth > 8:
+        if not isinstance(schema, dict) or depth > 24:
             return None
-        if "example" in schema:
+        if examples and "example" in schema:
             return schema["example"]
-        examples = schema.get("examples")
-        if isinstance(examples, list) and examples:
-            return examples[0]
+        if examples and isinstance(schema.get("examples"), list) and schema["examples"]:
+            return schema["examples"][0]
         if "default" in schema:
             return schema["default"]
         if "const" in schema:
@@ -137,27 +140,27 @@ class Resolver:
         if isinstance(schema.get("allOf"), list):
             merged: dict[str, Any] = {}
             for part in schema["allOf"]:
-                value = self.sample(part, depth + 1)
+                value = self.sample(part, depth + 1, examples=examples)
                 if isinstance(value, dict):
                     merged.update(value)
                 elif value is not None and not merged:
                     return value
             rest = {k: v for k, v in schema.items() if k != "allOf"}
-            extra = self.sample(rest, depth + 1) if rest.get("properties") else None
+            extra = self.sample(rest, depth + 1, examples=examples) if rest.get("properties") else None
             if isinstance(extra, dict):
                 merged.update(extra)
             return merged
         for key in ("oneOf", "anyOf"):
             if isinstance(schema.get(key), list) and schema[key]:
                 options = [o for o in schema[key] if self.resolve(o).get("type") != "null"] or schema[key]
-                return self.sample(options[0], depth + 1)
+                return self.sample(options[0], depth + 1, examples=examples)
         kind = self.schema_type(schema)
         if kind == "object":
             props = schema.get("properties") or {}
-            return {name: self.sample(sub, depth + 1) for name, sub in props.items()}
+            return {name: self.sample(sub, depth + 1, examples=examples) for name, sub in props.items()}
         if kind == "array":
             count = max(1, int(schema.get("minItems", 1)))
-            return [self.sample(schema.get("items", {}), depth + 1) for _ in range(count)]
+            return [self.sample(schema.get("items", {}), depth + 1, examples=examples) for _ in range(count)]
         if kind in ("integer", "number"):
             number: float = 1
             minimum, maximum = schema.get("minimum"), schema.get("maximum")
