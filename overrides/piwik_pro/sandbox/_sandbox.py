@@ -138,7 +138,7 @@ class Sandbox:
         stopper = threading.Thread(target=server.shutdown, daemon=True)
         stopper.start()
         while stopper.is_alive():
-            with contextlib.suppress(OSError), socket.create_connection(server.server_address[:2], timeout=0.5):
+            with contextlib.suppress(OSError), socket.create_connection((self.host, self.port), timeout=0.5):
                 pass
             stopper.join(0.01)
         server.server_close()
