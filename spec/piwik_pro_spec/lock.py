@@ -24,8 +24,10 @@ Layout choices, so a lock diff reads well in a pull request:
 
 from __future__ import annotations
 
+import builtins
 import hashlib
 import json
+import keyword
 import os
 import re
 import tempfile
@@ -35,7 +37,7 @@ from typing import Any
 LOCK_FORMAT = 1
 # Deep enough for JSON:API bodies (data[].attributes.x.y.z), shallow enough
 # to keep the Tag Manager tag templates reviewable.
-MAX_FIELD_DEPTH = 6
+MAX_FIELD_DEPTH = 10
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 # The prefix openapi-python-client puts before identifiers that are not valid
 # Python (its default `field_prefix`).
@@ -51,34 +53,55 @@ class LockError(Exception):
 # ---------------------------------------------------------------- names
 
 
-def python_identifier(value: str) -> str:
-    """The identifier openapi-python-client 0.29 derives from a name (module, function, kwarg)."""
-    from openapi_python_client.strings import PythonIdentifier  # lazy: only regenerate needs it
+# openapi-python-client 0.29.1's own naming (openapi_python_client/strings.py
+# and parser/openapi.py: generate_operation_id), copied rather than imported:
+# importing the generator takes seconds, and a no-op regenerate builds the
+# lock too. tests/changes/test_lock.py checks these agree with the generator.
+_DELIMITERS = r"\. _-"
+_RESERVED = (set(dir(builtins)) | {"self", "true", "false", "datetime"}) - {"id"}
 
-    return str(PythonIdentifier(value, prefix=FIELD_PREFIX))
+
+def _sanitize(value: str) -> str:
+    return "".join(c for c in value if c.isidentifier() or c.isdecimal() or c in _DELIMITERS)
+
+
+def _snake_case(value: str) -> str:
+    value = _sanitize(value)
+    if any(c.isupper() for c in value):
+        value = " ".join(re.split("([A-Z]?[a-z]+)", value))
+    return "_".join(re.findall(rf"[^{re.escape(_DELIMITERS)}]+", value)).lower()
+
+
+def python_identifier(value: str, prefix: str = FIELD_PREFIX, skip_snake_case: bool = False) -> str:
+    """The identifier openapi-python-client 0.29 derives from a name (module, function, kwarg)."""
+    safe = _sanitize(value)
+    leading_underscore = safe.startswith("_")
+    safe = re.sub(r"[^\w]+", "", safe) if skip_snake_case else _snake_case(safe)
+    if safe in _RESERVED or keyword.iskeyword(safe):
+        safe = f"{safe}_"
+    if not safe.isidentifier() or leading_underscore:
+        safe = f"{prefix}{safe}"
+    return safe
 
 
 def operation_name(method: str, path: str, operation: dict[str, Any]) -> str:
     """The generated module/function name of an operation, exactly as 0.29.1 names it."""
-    from openapi_python_client.parser.openapi import generate_operation_id
-    from openapi_python_client.schema.untrusted_string import UntrustedString
-    from openapi_python_client.strings import PythonIdentifier
-
     operation_id = operation.get("operationId")
     if operation_id:
-        name = PythonIdentifier(operation_id, prefix=FIELD_PREFIX)
-    else:
-        name = generate_operation_id(path=UntrustedString(path), method=method, prefix=FIELD_PREFIX)
+        name = python_identifier(str(operation_id))
+    else:  # generate_operation_id
+        unsafe = path.replace("{", "").replace("}", "").replace("/", "_")
+        unsafe = unsafe[1:] if unsafe.startswith("_") else unsafe
+        unsafe = unsafe[:-1] if unsafe.endswith("_") else unsafe
+        name = python_identifier(f"{method}_{unsafe}")
     # The module file name is PythonIdentifier(endpoint.name) again.
-    return str(PythonIdentifier(name, prefix=FIELD_PREFIX))
+    return python_identifier(name)
 
 
 def operation_tag(operation: dict[str, Any]) -> str:
     """The `api.<tag>` subpackage the generator puts the operation in (first tag only)."""
-    from openapi_python_client.strings import PythonIdentifier
-
     tags = operation.get("tags") or ["default"]
-    return str(PythonIdentifier(str(tags[0]), prefix="tag"))
+    return python_identifier(str(tags[0]), prefix="tag")
 
 
 # ---------------------------------------------------------------- schemas
@@ -288,8 +311,8 @@ def _python_names(params: list[dict[str, Any]]) -> list[str]:
                 names[i] = python_identifier(f"{names[i]}_{p.get('in')}")
                 names[j] = python_identifier(f"{names[j]}_{params[j].get('in')}")
             else:
-                names[i] = re.sub(r"[^\w]+", "", p["name"])
-                names[j] = re.sub(r"[^\w]+", "", params[j]["name"])
+                names[i] = python_identifier(p["name"], skip_snake_case=True)
+                names[j] = python_identifier(params[j]["name"], skip_snake_case=True)
     return names
 
 
@@ -393,7 +416,9 @@ def _operation_facts(
         if str(status).startswith("2") and schema is not None:
             top, _, _ = _describe(doc, schema)
             entry["type"] = top["type"]
-            entry["fields"] = flatten_fields(doc, schema)
+            fields = flatten_fields(doc, schema)
+            if fields:
+                entry["fields"] = fields
         responses[str(status)] = entry
     facts["responses"] = responses
     return facts
@@ -425,18 +450,17 @@ def inventory(fixed_doc: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return dict(sorted(operations.items(), key=lambda kv: (kv[0].split(" ", 1)[1], kv[0])))
 
 
+_VERSION_KEY = re.compile(rb'"(swagger|openapi)"\s*:\s*"([^"]*)"')
+
+
 def spec_version(raw: bytes) -> str:
-    """The doc's own declared version, before any fix: "swagger 2.0", "openapi 3.0.1"."""
-    try:
-        data = json.loads(raw)
-    except ValueError:
-        return "unknown"
-    if isinstance(data, dict):
-        if "swagger" in data:
-            return f"swagger {data['swagger']}"
-        if "openapi" in data:
-            return f"openapi {data['openapi']}"
-    return "unknown"
+    """The doc's own declared version, before any fix: "swagger 2.0", "openapi 3.0.1".
+
+    Read with a pattern, not a second parse of a doc that can be megabytes:
+    only the top-level object has these keys in Swagger/OpenAPI documents.
+    """
+    match = _VERSION_KEY.search(raw)
+    return f"{match.group(1).decode()} {match.group(2).decode()}" if match else "unknown"
 
 
 def doc_entry(package: str, file: str, raw: bytes, fixed_doc: dict[str, Any]) -> dict[str, Any]:

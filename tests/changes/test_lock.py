@@ -202,3 +202,55 @@ def test_corrupt_lock_names_the_file_and_the_fix(tmp_path: Path, content: str, s
         read_lock(path)
     assert str(path) in str(info.value) and says in str(info.value)
     assert "regenerate" in str(info.value).lower()
+
+
+TRICKY_NAMES = [
+    "appId",
+    "app_id",
+    "page[limit]",
+    "filter[is_active]",
+    "get-activations",
+    "X-Request-ID",
+    "class",
+    "id",
+    "type",
+    "datetime",
+    "self",
+    "_private",
+    "1st",
+    "v1",
+    "ApiAppsDetailsV2",
+    "getHTTPResponse",
+    "user.name",
+    "ünïcode",
+    "sort",
+    "",
+]
+
+
+def assert_naming_matches_generator(names: list[str], paths: list[tuple[str, str]]) -> None:
+    """python_identifier / operation_name agree with openapi-python-client's own functions."""
+    strings = pytest.importorskip("openapi_python_client.strings")
+    from openapi_python_client.parser.openapi import generate_operation_id
+    from openapi_python_client.schema.untrusted_string import UntrustedString
+    from piwik_pro_spec.lock import operation_name, operation_tag, python_identifier
+
+    for name in names:
+        assert python_identifier(name) == strings.PythonIdentifier(name, prefix="field_"), name
+        assert python_identifier(name, skip_snake_case=True) == strings.PythonIdentifier(
+            name, prefix="field_", skip_snake_case=True
+        ), name
+        if name:
+            assert operation_tag({"tags": [name]}) == strings.PythonIdentifier(name, prefix="tag"), name
+            theirs = strings.PythonIdentifier(strings.PythonIdentifier(name, prefix="field_"), prefix="field_")
+            assert operation_name("get", "/x", {"operationId": name}) == theirs, name
+    for method, path in paths:
+        theirs = generate_operation_id(path=UntrustedString(path), method=method, prefix="field_")
+        assert operation_name(method, path, {}) == strings.PythonIdentifier(theirs, prefix="field_"), path
+
+
+def test_naming_matches_the_generator() -> None:
+    doc = widgets_doc()
+    paths = [(m, p) for p, item in doc["paths"].items() for m in item if m != "parameters"]
+    paths += [("get", "/api/tag/v1/{appId}/tags/{tag_id}"), ("post", "/api/analytics/v1/real-time-query/")]
+    assert_naming_matches_generator(TRICKY_NAMES, paths)

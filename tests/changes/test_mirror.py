@@ -16,10 +16,11 @@ from typing import Any
 import pytest
 from piwik_pro_spec.changes import ChangeReport, compare
 from piwik_pro_spec.fixes import apply_fixes
-from piwik_pro_spec.lock import build_lock, doc_entry, dumps_lock, write_lock
+from piwik_pro_spec.lock import build_lock, doc_entry, dumps_lock, spec_version, write_lock
 from piwik_pro_spec.sources import load_sources
 
 from ..conftest import ROOT
+from .test_lock import assert_naming_matches_generator
 
 RELEASES = ("2024-01", "2025-01")
 PIPELINE = {"generator": "openapi-python-client 0.29.1", "fingerprint": "0" * 64}
@@ -138,6 +139,28 @@ def test_lock_holds_no_prose(mirror: Path, locks: dict[str, dict[str, Any]]) -> 
         in_lock: set[str] = set()
         _strings(locks[release], in_lock)
         assert not in_lock & prose_only
+
+
+def test_naming_matches_the_generator_on_every_doc(mirror: Path) -> None:
+    names: set[str] = set()
+    paths: set[tuple[str, str]] = set()
+    for release in RELEASES:
+        for file in (mirror / release).glob("*.json"):
+            raw = file.read_bytes()
+            doc = json.loads(raw)
+            declared = doc.get("swagger") or doc.get("openapi")
+            assert spec_version(raw) == ("swagger " if "swagger" in doc else "openapi ") + str(declared)
+            for path, item in doc.get("paths", {}).items():
+                for method, op in item.items():
+                    if method == "parameters" or not isinstance(op, dict):
+                        continue
+                    paths.add((method, path))
+                    names.update(str(t) for t in op.get("tags") or [])
+                    if op.get("operationId"):
+                        names.add(str(op["operationId"]))
+                    names.update(str(p.get("name")) for p in op.get("parameters") or [] if "name" in p)
+    assert len(names) > 200 and len(paths) > 150
+    assert_naming_matches_generator(sorted(names), sorted(paths))
 
 
 def test_lock_size_stays_reviewable(locks: dict[str, dict[str, Any]]) -> None:
