@@ -90,7 +90,8 @@ class Field:
     children: list[Field] = field(default_factory=list)
 
 
-_POP = re.compile(r'^\s*(\w+)\s*=\s*d\.pop\("((?:[^"\\]|\\.)*)"', re.MULTILINE)
+# `name = d.pop("wire")`, `_name = d.pop("wire", UNSET)`, `name = SomeEnum(d.pop("wire"))`, ...
+_POP = re.compile(r'^\s*(\w+)\s*=[^\n]*?\bd\.pop\("((?:[^"\\]|\\.)*)"', re.MULTILINE)
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
