@@ -107,7 +107,7 @@ class ChangeReport:
             for doc, changes in grouped.items():
                 lines.append(f"**`{doc}`**")
                 lines.append("")
-                lines += [f"- {_markdown_message(c.message)}" for c in changes]
+                lines += _markdown_items(changes)
                 lines.append("")
         return "\n".join(lines)
 
@@ -121,6 +121,29 @@ class ChangeReport:
             "changes": [asdict(c) for c in self.changes],
         }
         return json.dumps(payload, indent=2, sort_keys=True) + "\n"
+
+
+def _markdown_items(changes: list[Change]) -> list[str]:
+    """Bullets; an operation with several changes gets one bullet and a sub-bullet per change."""
+    per_operation: dict[str | None, list[Change]] = {}
+    for change in changes:
+        per_operation.setdefault(change.operation, []).append(change)
+    items: list[str] = []
+    for change in changes:
+        group = per_operation.get(change.operation)
+        if group is None:
+            continue  # already written with its operation
+        prefix = f"`{change.operation}`: "
+        details = [c for c in group if c.message.startswith(prefix)]
+        if change.operation is None or len(details) < 2:
+            items.append(f"- {_markdown_message(change.message)}")
+            continue
+        items.append(f"- `{change.operation}`")
+        for c in group:
+            text = c.message[len(prefix) :] if c.message.startswith(prefix) else c.message
+            items.append(f"  - {_markdown_message(text)}")
+        per_operation.pop(change.operation)
+    return items
 
 
 def _markdown_message(message: str) -> str:

@@ -296,3 +296,13 @@ def test_non_breaking_changes_go_under_other_changes_in_markdown() -> None:
     markdown = _diff(edit).to_markdown()
     assert "### Breaking changes" not in markdown
     assert "### Other changes" in markdown and "`update_widget` added" in markdown
+
+
+def test_markdown_nests_several_changes_of_one_operation() -> None:
+    def edit(d: dict[str, Any]) -> None:
+        op(d, "get", LIST)["parameters"][0].update(required=True)
+        op(d, "get", LIST)["parameters"][1]["schema"]["enum"] = ["round"]
+
+    markdown = _diff(edit).to_markdown()
+    assert "- `list_widgets`\n  - query parameter `page[limit]` is now required\n" in markdown
+    assert '  - query parameter `filter[kind]` no longer accepts "square"' in markdown
