@@ -274,6 +274,8 @@ def cmd_call(args: argparse.Namespace) -> int:
                 response = s.last_response
         raise_for_status(response)
         _output.print_body(response.content)
+        if not response.content:
+            _output.status_note(int(response.status_code))
     return OK
 
 

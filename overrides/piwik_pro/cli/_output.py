@@ -114,6 +114,18 @@ def print_body(content: bytes, content_type: str = "") -> None:
     print_json(value)
 
 
+def status_note(status: int) -> None:
+    """An empty answer (204) prints nothing on stdout; a person at a terminal still sees what happened."""
+    if sys.stderr.isatty():
+        from http import HTTPStatus
+
+        try:
+            phrase = HTTPStatus(status).phrase
+        except ValueError:
+            phrase = ""
+        note(f"{status} {phrase}".strip())
+
+
 def error(message: str) -> None:
     sys.stderr.write(f"piwik-pro: error: {message}\n")
     sys.stderr.flush()
