@@ -340,17 +340,27 @@ def _compare_parameters(old: dict[str, Any], new: dict[str, Any], add: Any) -> N
         was, now = str(old[old_key].get("type")), str(new[new_key].get("type"))
         if was != now:
             retyped.setdefault((new_key.partition(" ")[0], was, now), []).append(new_key.partition(" ")[2])
-    for (where, was, now), names in retyped.items():
-        plural = "s" if len(names) > 1 else ""
-        listed = ", ".join(f"`{n}`" for n in names)
-        add("parameter-type-changed", True, f"{where} parameter{plural} {listed} type `{was}` -> `{now}`")
-        if old[old_key]["python_name"] != new[new_key]["python_name"] and old_key == new_key:
+        if old_key == new_key and old[old_key]["python_name"] != new[new_key]["python_name"]:
+            # same parameter, new keyword (the generator resolved a name clash differently)
             add(
                 "parameter-renamed",
                 True,
                 f"{_describe_param(new_key)}: keyword argument `{old[old_key]['python_name']}` -> "
                 f"`{new[new_key]['python_name']}`",
             )
+    for (where, was, now), names in retyped.items():
+        plural = "s" if len(names) > 1 else ""
+        listed = ", ".join(f"`{n}`" for n in names)
+        add(
+            "parameter-type-changed",
+            not _accepts_more(was, now),
+            f"{where} parameter{plural} {listed} type `{was}` -> `{now}`",
+        )
+
+
+def _accepts_more(was: str, now: str) -> bool:
+    """`now` takes every value `was` took (`str` -> `UUID|str`, anything -> `Any`)."""
+    return now == "Any" or set(was.split("|")) <= set(now.split("|"))
 
 
 def _compare_fact(what: str, old: dict[str, Any], new: dict[str, Any], noun: str, add: Any, types: bool = True) -> None:
@@ -360,8 +370,11 @@ def _compare_fact(what: str, old: dict[str, Any], new: dict[str, Any], noun: str
     if old.get("required") and not new.get("required") and noun == "response-field":
         add("response-field-now-optional", True, f"{what} is no longer always present")
     if types and old.get("type") != new.get("type"):
-        add(f"{noun}-type-changed", True, f"{what} type `{old.get('type')}` -> `{new.get('type')}`")
+        was, now = str(old.get("type")), str(new.get("type"))
+        add(f"{noun}-type-changed", _type_change_breaks(noun, was, now), f"{what} type `{was}` -> `{now}`")
     old_enum, new_enum = old.get("enum"), new.get("enum")
+    # Enums become generated Enum classes: a removed value is a removed member,
+    # whether callers send it or compare a response against it.
     if old_enum is not None and new_enum is not None:
         gone = [v for v in old_enum if v not in new_enum]
         came = [v for v in new_enum if v not in old_enum]
@@ -370,9 +383,17 @@ def _compare_fact(what: str, old: dict[str, Any], new: dict[str, Any], noun: str
         if came:
             add("enum-values-added", False, f"{what} also accepts {_values(came)}")
     elif old_enum is not None and new_enum is None:
-        add("enum-values-added", False, f"{what} is no longer restricted to listed values")
+        add("enum-dropped", True, f"{what} is no longer an enum (its generated Enum class goes away)")
     elif old_enum is None and new_enum is not None:
-        add("enum-values-removed", True, f"{what} is now restricted to {_values(new_enum)}")
+        # Sent values must now be Enum members; received ones are still strings to callers.
+        add("enum-values-removed", noun != "response-field", f"{what} is now restricted to {_values(new_enum)}")
+
+
+def _type_change_breaks(noun: str, was: str, now: str) -> bool:
+    """Inputs may widen (callers' old values still fit); responses may narrow (old readers still cope)."""
+    if noun == "response-field":
+        return not _accepts_more(now, was)
+    return not _accepts_more(was, now)
 
 
 def _values(values: list[Any]) -> str:
@@ -409,7 +430,11 @@ def _compare_fields(where: str, noun: str, old: dict[str, Any], new: dict[str, A
     for (was, now), paths in retyped.items():
         fields = ", ".join(f"`{p}`" for p in paths[:6]) + (f" (+{len(paths) - 6} more)" if len(paths) > 6 else "")
         plural = "s" if len(paths) > 1 else ""
-        add(f"{noun}-type-changed", True, f"{where} field{plural} {fields} type `{was}` -> `{now}`")
+        add(
+            f"{noun}-type-changed",
+            _type_change_breaks(noun, was, now),
+            f"{where} field{plural} {fields} type `{was}` -> `{now}`",
+        )
 
 
 def _parent(path: str) -> str | None:

@@ -307,3 +307,37 @@ def test_markdown_nests_several_changes_of_one_operation() -> None:
     assert "- `list_widgets`\n  - query parameter " in markdown
     assert "  - query parameter `page[limit]` is now required\n" in markdown
     assert '  - query parameter `filter[kind]` no longer accepts "square"' in markdown
+
+
+def test_type_widening_breaks_responses_not_inputs() -> None:
+    # `size` is in the create body and in every response: int -> int|str
+    report = _diff(lambda d: widget_schema(d)["properties"]["size"].update(type=["integer", "string"]))
+    body = [c for c in report.changes if c.kind == "body-field-type-changed"]
+    response = [c for c in report.changes if c.kind == "response-field-type-changed"]
+    assert body and not any(c.breaking for c in body)
+    assert response and all(c.breaking for c in response)
+    assert "`int` -> `int|str`" in body[0].message
+
+
+def test_parameter_narrowing_is_breaking_widening_is_not() -> None:
+    def narrow(d: dict[str, Any]) -> None:
+        op(d, "get", ONE)["parameters"][1]["schema"] = {"type": "string", "format": "uuid"}
+
+    narrowed = _only(_diff(narrow), "parameter-type-changed")
+    assert narrowed.breaking and "`str` -> `UUID`" in narrowed.message
+
+    def widen(d: dict[str, Any]) -> None:
+        op(d, "get", ONE)["parameters"][1]["schema"] = {}
+
+    assert not _only(_diff(widen), "parameter-type-changed").breaking
+
+
+def test_enum_dropped_is_breaking() -> None:
+    change = _only(_diff(lambda d: op(d, "get", LIST)["parameters"][1]["schema"].pop("enum")), "enum-dropped")
+    assert change.breaking and "Enum class" in change.message
+
+
+def test_new_enum_breaks_inputs_not_responses() -> None:
+    report = _diff(lambda d: widget_schema(d)["properties"]["name"].update(enum=["a", "b"]))
+    restricted = [c for c in report.changes if "is now restricted" in c.message]
+    assert {("body" in c.message, c.breaking) for c in restricted} == {(True, True), (False, False)}
