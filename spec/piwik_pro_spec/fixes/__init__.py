@@ -5,8 +5,11 @@ every fix that fired (rule, JSON pointer, one-line detail). It is pure and
 deterministic: the input is never mutated and the same doc always gives the
 same output.
 
-Each rule is one module with `NAME` and `apply(doc, package, record)`; rules
-edit the private copy in place and call `record(path, detail)` for each change.
+Each rule is one module with `NAME` and either `apply(doc, package, record)`
+(whole-doc rules) or `visitor(doc, package, record)` returning a function that
+is called on every schema node; consecutive visitor rules share one walk over
+the doc (the tags doc is 1.2 MB). Rules edit the private copy in place and call
+`record(path, detail)` for each change.
 Order matters: Swagger 2.0 is converted first, names come last so they see
 the repaired operations. Per-doc data patches (fixes/patches/) run after the
 general rules, for the few defects no rule describes.
@@ -37,7 +40,7 @@ from . import (
     single_member_unions,
     swagger2,
 )
-from ._walk import Path, pointer
+from ._walk import Path, Record, Visitor, pointer, walk_all_schemas
 
 __all__ = ["RULES", "AppliedFix", "FixResult", "apply_fixes"]
 
@@ -81,11 +84,30 @@ def apply_fixes(package: str, doc: dict[str, Any]) -> FixResult:
     # and the docs are JSON anyway.
     fixed: dict[str, Any] = json.loads(json.dumps(doc))
     applied: list[AppliedFix] = []
+    def recorder(name: str) -> Record:
+        def record(path: Path, detail: str) -> None:
+            applied.append(AppliedFix(name, pointer(path), detail))
+
+        return record
+
+    batch: list[Visitor] = []
     for rule in RULES:
-        name: str = rule.NAME
-
-        def record(path: Path, detail: str, _name: str = name) -> None:
-            applied.append(AppliedFix(_name, pointer(path), detail))
-
-        rule.apply(fixed, package, record)
+        if hasattr(rule, "visitor"):
+            batch.append(rule.visitor(fixed, package, recorder(rule.NAME)))
+            continue
+        _walk_batch(fixed, batch)
+        batch = []
+        rule.apply(fixed, package, recorder(rule.NAME))
+    _walk_batch(fixed, batch)
     return FixResult(doc=fixed, applied=applied)
+
+
+def _walk_batch(doc: dict[str, Any], visitors: list[Visitor]) -> None:
+    if not visitors:
+        return
+
+    def visit(schema: dict[str, Any], path: Path) -> None:
+        for v in visitors:
+            v(schema, path)
+
+    walk_all_schemas(doc, visit)

@@ -12,6 +12,8 @@ HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "tra
 
 Path = tuple[str | int, ...]
 Record = Callable[[Path, str], None]
+# A per-schema rule: called on every schema node, parents first (see walk_schema).
+Visitor = Callable[[dict[str, Any], Path], None]
 
 
 def pointer(path: Path) -> str:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from ._walk import Path, Record, resolve, walk_all_schemas
+from ._walk import Path, Record, Visitor, resolve
 
 NAME = "allof-non-objects"
 
@@ -45,7 +45,7 @@ def _annotation_only(member: Any) -> bool:
     return isinstance(member, dict) and not (set(member) & _STRUCTURAL)
 
 
-def apply(doc: dict[str, Any], package: str, record: Record) -> None:
+def visitor(doc: dict[str, Any], package: str, record: Record) -> Visitor:
     def visit(schema: dict[str, Any], path: Path) -> None:
         members = schema.get("allOf")
         if not isinstance(members, list) or not members:
@@ -86,7 +86,7 @@ def apply(doc: dict[str, Any], package: str, record: Record) -> None:
             return
         record((*path, "allOf"), "allOf mixes object and non-object members: left as is")
 
-    walk_all_schemas(doc, visit)
+    return visit
 
 
 def _merge_clashing_inline_members(doc: dict[str, Any], schema: dict[str, Any], path: Path, record: Record) -> None:

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._walk import Path, Record, walk_all_schemas
+from ._walk import Path, Record, Visitor
 
 NAME = "array-items"
 
 
-def apply(doc: dict[str, Any], package: str, record: Record) -> None:
+def visitor(doc: dict[str, Any], package: str, record: Record) -> Visitor:
     def visit(schema: dict[str, Any], path: Path) -> None:
         kind = schema.get("type")
         is_array = kind == "array" or (isinstance(kind, list) and "array" in kind)
@@ -21,4 +21,4 @@ def apply(doc: dict[str, Any], package: str, record: Record) -> None:
             schema["items"] = {}
             record(path, "array without items: added `items: {}` (any value)")
 
-    walk_all_schemas(doc, visit)
+    return visit

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._walk import Path, Record, walk_all_schemas
+from ._walk import Path, Record, Visitor
 
 NAME = "enum-values"
 
@@ -30,7 +30,7 @@ def _json_type(value: Any) -> str:
     return "object"
 
 
-def apply(doc: dict[str, Any], package: str, record: Record) -> None:
+def visitor(doc: dict[str, Any], package: str, record: Record) -> Visitor:
     def visit(schema: dict[str, Any], path: Path) -> None:
         values = schema.get("enum")
         if not isinstance(values, list):
@@ -53,4 +53,4 @@ def apply(doc: dict[str, Any], package: str, record: Record) -> None:
         if has_null:
             schema["nullable"] = True
 
-    walk_all_schemas(doc, visit)
+    return visit

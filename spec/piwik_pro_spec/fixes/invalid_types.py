@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ._walk import Path, Record, walk_all_schemas
+from ._walk import Path, Record, Visitor
 
 NAME = "invalid-types"
 
@@ -39,7 +39,7 @@ def canonical(name: str) -> str | None:
     return _ALIASES.get(name)
 
 
-def apply(doc: dict[str, Any], package: str, record: Record) -> None:
+def visitor(doc: dict[str, Any], package: str, record: Record) -> Visitor:
     def visit(schema: dict[str, Any], path: Path) -> None:
         kind = schema.get("type")
         if not isinstance(kind, str) or kind in VALID:
@@ -57,4 +57,4 @@ def apply(doc: dict[str, Any], package: str, record: Record) -> None:
             schema["anyOf"] = [{"type": k} for k in known]
             record((*path, "type"), f"type {kind!r} -> anyOf {known}")
 
-    walk_all_schemas(doc, visit)
+    return visit

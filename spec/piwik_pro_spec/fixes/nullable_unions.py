@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._walk import Path, Record, walk_all_schemas
+from ._walk import Path, Record, Visitor
 
 NAME = "nullable-unions"
 
@@ -19,7 +19,7 @@ def _is_null(schema: Any) -> bool:
     return isinstance(schema, dict) and schema.get("type") == "null" and len(schema) <= 2
 
 
-def apply(doc: dict[str, Any], package: str, record: Record) -> None:
+def visitor(doc: dict[str, Any], package: str, record: Record) -> Visitor:
     def visit(schema: dict[str, Any], path: Path) -> None:
         for key in ("oneOf", "anyOf"):
             members = schema.get(key)
@@ -40,4 +40,4 @@ def apply(doc: dict[str, Any], package: str, record: Record) -> None:
             schema["nullable"] = True
             record((*path, key), f"{key} [schema, null] -> the schema with nullable: true")
 
-    walk_all_schemas(doc, visit)
+    return visit

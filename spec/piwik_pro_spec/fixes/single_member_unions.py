@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._walk import Path, Record, walk_all_schemas
+from ._walk import Path, Record, Visitor
 
 NAME = "single-member-unions"
 
 _KEEP = {"description", "title", "example", "deprecated", "readOnly", "writeOnly", "nullable", "discriminator"}
 
 
-def apply(doc: dict[str, Any], package: str, record: Record) -> None:
+def visitor(doc: dict[str, Any], package: str, record: Record) -> Visitor:
     def visit(schema: dict[str, Any], path: Path) -> None:
         for key in ("oneOf", "anyOf"):
             members = schema.get(key)
@@ -33,4 +33,4 @@ def apply(doc: dict[str, Any], package: str, record: Record) -> None:
             what = member.get("$ref", "inline schema")
             record((*path, key), f"{key} with a single member ({what}) replaced by the member")
 
-    walk_all_schemas(doc, visit)
+    return visit
