@@ -17,6 +17,23 @@ Breaking means: code that calls the regenerated client the way it called
 the old one can fail (an import, a keyword argument, a required argument,
 a model attribute or an accepted value went away). Additions are not
 breaking, except new *required* parameters and body fields.
+
+Kinds (breaking ones marked !):
+  doc-added, doc-removed!, doc-updated (prose only), doc-file-changed,
+  spec-version-changed, pipeline-changed;
+  operation-added, operation-removed!, operation-renamed!,
+  operation-module-moved! (new `api.<tag>`), operation-path-changed;
+  parameter-added (! if required), parameter-removed!, parameter-renamed!,
+  parameter-now-required!, parameter-type-changed (! unless it widens);
+  body-added (! if required), body-removed!, body-now-required!,
+  body-field-added (! if required), body-field-removed!, body-field-now-required!,
+  body-field-type-changed (! unless it widens);
+  response-added, response-removed (! for 2xx), response-type-changed (! unless it narrows),
+  response-field-added, response-field-removed!, response-field-now-optional!,
+  response-field-type-changed (! unless it narrows);
+  content-type-added, content-type-changed!;
+  enum-values-added, enum-values-removed! (for a new enum: ! on inputs only),
+  enum-dropped!.
 """
 
 from __future__ import annotations
@@ -112,7 +129,7 @@ class ChangeReport:
         return "\n".join(lines)
 
     def to_json(self) -> str:
-        """For tools: {"breaking": bool, "removed_docs": [...], "changes": [{doc, kind, breaking, operation, message}]}."""
+        """For tools: {is_empty, has_breaking, removed_docs, summary, changes: [{doc, kind, breaking, operation, message}]}."""
         payload = {
             "is_empty": self.is_empty,
             "has_breaking": self.has_breaking,
@@ -493,5 +510,7 @@ def _compare_responses(old: dict[str, Any], new: dict[str, Any], add: Any) -> No
         _compare_content_types(f"response {status}", o.get("content_types") or [], n.get("content_types") or [], add)
         if status.startswith("2"):
             if o.get("type") != n.get("type") and o.get("type") is not None:
-                add("response-type-changed", True, f"response {status} type {o.get('type')} -> {n.get('type')}")
+                was, now = str(o.get("type")), str(n.get("type"))
+                breaks = _type_change_breaks("response-field", was, now)
+                add("response-type-changed", breaks, f"response {status} type `{was}` -> `{now}`")
             _compare_fields(f"response {status}", "response-field", o.get("fields") or {}, n.get("fields") or {}, add)
