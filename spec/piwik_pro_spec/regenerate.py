@@ -30,7 +30,7 @@ from typing import Any
 
 from . import generate
 from .download import SOURCE_ENV, DownloadError, describe_source, fetch_docs, resolve_source
-from .sources import DocSource, load_sources
+from .sources import SOURCES_FILE, DocSource, load_sources
 
 REPO_ROOT = generate.SPEC_DIR.parent
 DEFAULT_OUTPUT = REPO_ROOT / "generated"
@@ -81,6 +81,7 @@ def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="output folder (default: generated/)")
     parser.add_argument("--lock", type=Path, default=DEFAULT_LOCK, help="lock file (default: spec/lock.json)")
+    parser.add_argument("--sources", type=Path, default=SOURCES_FILE, help="docs list (default: spec/sources.toml)")
     parser.add_argument("--reports", type=Path, default=DEFAULT_REPORTS, help="where fix and change reports go")
     parser.add_argument("-v", "--verbose", action="store_true", help="print every spec fix, not just counts")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="parallel generator processes")
@@ -111,7 +112,7 @@ def _select(sources: list[DocSource], only: list[str] | None) -> list[DocSource]
 
 def _run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
-    sources = load_sources()
+    sources = load_sources(args.sources)
     selected = _select(sources, args.only)
     source = resolve_source(args.source)
     output: Path = args.output.resolve()
@@ -123,7 +124,7 @@ def _run(args: argparse.Namespace) -> int:
 
     def progress(doc: DocSource, data: bytes | None) -> None:
         size = "MISSING (404 or empty)" if data is None else f"{len(data) / 1024:.0f} kB"
-        _say(f"[{next(counter):2}/{total}] {doc.package:<24} fetched {size}")
+        _say(f"[{next(counter):{len(str(total))}}/{total}] {doc.package:<24} fetched {size}")
 
     raw = fetch_docs(selected, source, missing_ok=True, progress=progress)
     docs: dict[str, Doc] = {}
@@ -369,7 +370,7 @@ def _generate_all(docs: list[Doc], build_dir: Path, jobs: int) -> dict[str, gene
 
     def done(i: int, result: generate.DocResult) -> None:
         status = "FAILED" if result.fatal else (f"{len(result.problems)} warning(s)" if result.problems else "ok")
-        _say(f"[{i:2}/{n}] {result.package:<24} {len(result.operations):3} operations  {status}")
+        _say(f"[{i:{len(str(n))}}/{n}] {result.package:<24} {len(result.operations):3} operations  {status}")
         results[result.package] = result
 
     if jobs <= 1 or n <= 1:
