@@ -20,7 +20,7 @@ breaking, except new *required* parameters and body fields.
 
 Kinds (breaking ones marked !):
   doc-added, doc-removed!, doc-updated (prose only), doc-file-changed,
-  spec-version-changed, pipeline-changed;
+  spec-version-changed, pipeline-changed, lock-format-changed;
   operation-added, operation-removed!, operation-renamed!,
   operation-module-moved! (new `api.<tag>`), operation-path-changed;
   parameter-added (! if required), parameter-removed!, parameter-renamed!,
@@ -198,6 +198,18 @@ def compare(old_lock: dict[str, Any] | None, new_lock: dict[str, Any], *, missin
                     "(pipeline)", "pipeline-changed", False, f"pipeline changed ({detail}); generated code may differ"
                 )
             )
+
+    if old_lock is not None and old_lock.get("format") != new_lock.get("format"):
+        out.append(
+            Change(
+                "(lock)",
+                "lock-format-changed",
+                False,
+                f"lock format {old_lock.get('format')} -> {new_lock.get('format')}: "
+                "inventories not compared; the next regenerate rewrites the lock",
+            )
+        )
+        return report
 
     for package in sorted(set(old_docs) | set(new_docs)):
         old, new = old_docs.get(package), new_docs.get(package)

@@ -520,11 +520,9 @@ def read_lock(path: Path) -> dict[str, Any] | None:
         raise LockError(
             f'{path}: not a piwik-pro lock (no "docs" object). Restore it from git or delete it and regenerate.'
         )
-    if lock.get("format", LOCK_FORMAT) != LOCK_FORMAT:
-        raise LockError(
-            f"{path}: lock format {lock.get('format')!r}, this pipeline writes format {LOCK_FORMAT}. "
-            "Regenerate to rewrite it."
-        )
+    # Another `format` is read all the same: compare() reports it as one
+    # change instead of a diff of incomparable inventories, and regenerate
+    # rewrites the lock.
     return lock
 
 

@@ -192,7 +192,7 @@ def test_read_missing_lock_is_none(tmp_path: Path) -> None:
     [
         ("{not json", "not valid JSON"),
         ('{"docs": []}', "not a piwik-pro lock"),
-        ('{"format": 99, "docs": {}}', "format 99"),
+        ("[]", "not a piwik-pro lock"),
     ],
 )
 def test_corrupt_lock_names_the_file_and_the_fix(tmp_path: Path, content: str, says: str) -> None:
@@ -254,3 +254,14 @@ def test_naming_matches_the_generator() -> None:
     paths = [(m, p) for p, item in doc["paths"].items() for m in item if m != "parameters"]
     paths += [("get", "/api/tag/v1/{appId}/tags/{tag_id}"), ("post", "/api/analytics/v1/real-time-query/")]
     assert_naming_matches_generator(TRICKY_NAMES, paths)
+
+
+def test_lock_of_another_format_is_read_and_reported_once(tmp_path: Path) -> None:
+    from piwik_pro_spec.changes import compare
+
+    path = tmp_path / "lock.json"
+    path.write_text('{"format": 0, "docs": {"widgets": {"operations": {}}}}', encoding="utf-8")
+    report = compare(read_lock(path), lock_of({"widgets": widgets_doc()}))
+    assert "lock-format-changed" in [c.kind for c in report.changes]
+    assert not [c for c in report.changes if c.doc == "widgets"]  # inventories are not diffed
+    assert not report.is_empty  # --check still says the lock must be rewritten
