@@ -16,6 +16,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import Any
 
 from ._base import raise_for_status
+from ._logging import logger
 from ._operations import OperationInfo
 
 __all__ = ["apaginate", "page_parameters", "paginate"]
@@ -24,20 +25,26 @@ _STYLES = {"offset_limit": ("offset", "limit"), "page": ("page[offset]", "page[l
 
 
 def page_parameters(info: OperationInfo) -> tuple[str, str]:
-    """The generated keyword names of the offset and limit parameters of a list operation."""
-    style = _STYLES.get(info.pagination or "")
-    if style is None:
-        raise ValueError(
-            f"{info.qualified_name} is not a paginated list operation; call it directly "
-            "(paginated ones have `pagination` set in piwik_pro.operations())"
-        )
-    names = []
-    for api_name in style:
-        param = info.parameter(api_name)
-        if param is None:
-            raise ValueError(f"{info.qualified_name} is marked {info.pagination!r} but has no {api_name!r} parameter")
-        names.append(param.python_name)
-    return names[0], names[1]
+    """The generated keyword names of the offset and limit parameters of a list operation.
+
+    The parameters are the ground truth: when the index's `pagination` style does not match the
+    operation's query parameters, the style the parameters show is used.
+    """
+    for style in (info.pagination, _infer(info)):
+        offset_name, limit_name = _STYLES.get(style or "", ("", ""))
+        offset, limit = info.parameter(offset_name), info.parameter(limit_name)
+        if offset is not None and limit is not None:
+            return offset.python_name, limit.python_name
+    raise ValueError(
+        f"{info.qualified_name} is not a paginated list operation (it has no offset/limit or "
+        "page[offset]/page[limit] query parameters); call it directly"
+    )
+
+
+def _infer(info: OperationInfo) -> str | None:
+    """The style from the query parameters, for an index that does not say (same rule the index uses)."""
+    query = {p.name for p in info.parameters if p.location == "query"}
+    return next((style for style, names in _STYLES.items() if set(names) <= query), None)
 
 
 def _page(response: Any) -> tuple[list[Any], int | None]:
@@ -64,38 +71,64 @@ def _page(response: Any) -> tuple[list[Any], int | None]:
     return raw_items, total
 
 
-def _done(count: int, offset: int, total: int | None, limit: Any) -> bool:
-    if count == 0:
-        return True
-    if total is not None:
-        return offset >= total
-    return isinstance(limit, int) and count < limit
+class _State:
+    """When to stop: at meta.total; else at a page shorter than the first one (the server may cap
+    the limit asked for, so the first page tells the real page size); at an empty page; or when
+    the server ignored the offset and sent the same page again (never loop forever)."""
+
+    def __init__(self) -> None:
+        self.page_size: int | None = None
+        self.previous: bytes | None = None
+
+    def done(self, response: Any, count: int, offset: int, total: int | None) -> bool:
+        content = bytes(response.content)
+        repeated, self.previous = content == self.previous, content
+        if count == 0 or repeated:
+            if repeated:
+                logger.warning("pagination stopped: the server answered the same page for a new offset")
+            return True
+        if total is not None:
+            return offset >= total
+        if self.page_size is None:
+            self.page_size = count
+            return False
+        return count < self.page_size
 
 
 def paginate(info: OperationInfo, detailed: Callable[..., Any], kwargs: dict[str, Any]) -> Iterator[Any]:
-    off_name, lim_name = page_parameters(info)
-    kwargs = dict(kwargs)
+    """Checks the operation now (not at the first next()), then iterates lazily."""
+    return _iterate(page_parameters(info)[0], detailed, dict(kwargs))
+
+
+def _iterate(off_name: str, detailed: Callable[..., Any], kwargs: dict[str, Any]) -> Iterator[Any]:
     offset = int(kwargs.pop(off_name, 0) or 0)
-    limit = kwargs.get(lim_name)
+    state = _State()
     while True:
-        items, total = _page(detailed(**kwargs, **{off_name: offset}))
+        response = detailed(**kwargs, **{off_name: offset})
+        items, total = _page(response)
         yield from items
         offset += len(items)
-        if _done(len(items), offset, total, limit):
+        if state.done(response, len(items), offset, total):
             return
 
 
-async def apaginate(
+def apaginate(
     info: OperationInfo, detailed: Callable[..., Awaitable[Any]], kwargs: dict[str, Any]
 ) -> AsyncIterator[Any]:
-    off_name, lim_name = page_parameters(info)
-    kwargs = dict(kwargs)
+    """The async twin of paginate."""
+    return _aiterate(page_parameters(info)[0], detailed, dict(kwargs))
+
+
+async def _aiterate(
+    off_name: str, detailed: Callable[..., Awaitable[Any]], kwargs: dict[str, Any]
+) -> AsyncIterator[Any]:
     offset = int(kwargs.pop(off_name, 0) or 0)
-    limit = kwargs.get(lim_name)
+    state = _State()
     while True:
-        items, total = _page(await detailed(**kwargs, **{off_name: offset}))
+        response = await detailed(**kwargs, **{off_name: offset})
+        items, total = _page(response)
         for item in items:
             yield item
         offset += len(items)
-        if _done(len(items), offset, total, limit):
+        if state.done(response, len(items), offset, total):
             return

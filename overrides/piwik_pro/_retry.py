@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import logging
 import random
 import time
 from collections.abc import Mapping
@@ -114,6 +115,18 @@ def _log_retry(request: httpx.Request, reason: str, delay: float, attempt: int, 
     )
 
 
+def _log_response(request: httpx.Request, response: httpx.Response) -> None:
+    if logger.isEnabledFor(logging.DEBUG):
+        request_id = response.headers.get("x-request-id")
+        logger.debug(
+            "%s %s -> %d%s",
+            request.method,
+            request.url.copy_with(query=None),
+            response.status_code,
+            f" (request id {request_id})" if request_id else "",
+        )
+
+
 class RetryTransport(httpx.BaseTransport):
     """Wraps the pooled transport; several of these (one per `with_options`) may share one pool."""
 
@@ -135,6 +148,7 @@ class RetryTransport(httpx.BaseTransport):
                     attempt += 1
                     continue
                 raise _wrap(exc, request) from exc
+            _log_response(request, response)
             if attempt < self.max_retries:
                 wait = _status_delay(request, response, attempt)
                 if wait is not None:
@@ -171,6 +185,7 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
                     attempt += 1
                     continue
                 raise _wrap(exc, request) from exc
+            _log_response(request, response)
             if attempt < self.max_retries:
                 wait = _status_delay(request, response, attempt)
                 if wait is not None:
