@@ -140,3 +140,15 @@ def test_cli_reports_a_missing_docs_folder(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "nowhere" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_cli_explains_a_missing_jsonschema() -> None:
+    code = (
+        "import sys; sys.modules['jsonschema'] = None\n"
+        "from piwik_pro.sandbox import main\n"
+        "sys.exit(main(['--port', '0']))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=ROOT)
+    assert result.returncode == 2
+    assert "piwik-pro-client[sandbox]" in result.stderr
+    assert "Traceback" not in result.stderr

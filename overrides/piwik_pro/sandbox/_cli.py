@@ -29,7 +29,11 @@ def main(argv: list[str] | None = None) -> int:
         from ._docs import SandboxDocs
         from ._sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Sandbox
     except ImportError as exc:  # jsonschema missing
-        print(f"piwik-pro sandbox: {exc}. Install the extra: pip install 'piwik-pro-client[sandbox]'", file=sys.stderr)
+        print(
+            f"piwik-pro sandbox: a dependency is missing ({exc}). "
+            "Install the extra: pip install 'piwik-pro-client[sandbox]'",
+            file=sys.stderr,
+        )
         return 2
     try:
         docs = SandboxDocs.load(args.docs)
