@@ -6,8 +6,9 @@ three steps:
 1. the same "METHOD /path": the same operation;
 2. the same method and path shape (path parameters blanked: `/a/{}/b`):
    the same operation whose path parameters were renamed;
-3. the same generated name at another path: the same operation, moved
-   ("operation-path-changed").
+3. the same generated name at another path: the same function, moved
+   ("operation-moved"; breaking when the move comes with breaking changes
+   to the operation, which are listed after it).
 
 What is left over is removed (breaking) or added. An operation is
 "renamed" when it matched in step 1 or 2 but its generated name changed
@@ -22,7 +23,7 @@ Kinds (breaking ones marked !):
   doc-added, doc-removed!, doc-updated (prose only), doc-file-changed,
   spec-version-changed, pipeline-changed, lock-format-changed;
   operation-added, operation-removed!, operation-renamed!,
-  operation-module-moved! (new `api.<tag>`), operation-path-changed;
+  operation-module-moved! (new `api.<tag>`), operation-moved (! with breaking changes);
   parameter-added (! if required), parameter-removed!, parameter-renamed!,
   parameter-now-required!, parameter-type-changed (! unless it widens);
   body-added (! if required), body-removed!, body-now-required!,
@@ -95,14 +96,14 @@ class ChangeReport:
         return grouped
 
     def to_text(self) -> str:
-        """For the terminal: a summary line, then each doc's changes, breaking ones first."""
+        """For the terminal: a summary line, then each doc's changes by operation, breaking ones first."""
         if self.is_empty:
             return self.summary() + "\n"
         lines = [self.summary()]
         for doc, changes in self._by_doc().items():
             lines.append("")
             lines.append(doc)
-            for change in sorted(changes, key=lambda c: not c.breaking):
+            for change in _by_operation(changes):
                 mark = "BREAKING" if change.breaking else "        "
                 lines.append(f"  {mark}  {change.message}")
         return "\n".join(lines) + "\n"
@@ -138,6 +139,15 @@ class ChangeReport:
             "changes": [asdict(c) for c in self.changes],
         }
         return json.dumps(payload, indent=2, sort_keys=True) + "\n"
+
+
+def _by_operation(changes: list[Change]) -> list[Change]:
+    """Doc-level changes first, then each operation's changes together; operations with breaking ones first."""
+    groups: dict[str | None, list[Change]] = {}
+    for change in changes:
+        groups.setdefault(change.operation, []).append(change)
+    ordered = sorted(groups.items(), key=lambda kv: (kv[0] is not None, not any(c.breaking for c in kv[1])))
+    return [change for _, group in ordered for change in group]
 
 
 def _markdown_items(changes: list[Change]) -> list[str]:
@@ -308,11 +318,17 @@ def _compare_operation(
     if old.get("tag") != new.get("tag"):
         add("operation-module-moved", True, f"moved from `api.{old.get('tag')}` to `api.{new.get('tag')}`")
     if old_key != new_key and _shape(old_key) != _shape(new_key):
-        add("operation-path-changed", False, f"path changed: {old_key} -> {new_key}")
+        moved = len(out)
+        out.append(Change(package, "operation-moved", False, f"`{name}` moved: {old_key} -> {new_key}", name))
+    else:
+        moved = None
 
     _compare_parameters(old.get("parameters") or {}, new.get("parameters") or {}, add)
     _compare_body(old.get("body"), new.get("body"), add)
     _compare_responses(old.get("responses") or {}, new.get("responses") or {}, add)
+    if moved is not None and any(c.breaking for c in out[moved + 1 :]):
+        # A moved endpoint whose call changes too: flag the move, so it heads the breaking list.
+        out[moved] = Change(package, "operation-moved", True, out[moved].message, name)
 
 
 def _describe_param(key: str) -> str:
@@ -379,7 +395,7 @@ def _compare_parameters(old: dict[str, Any], new: dict[str, Any], add: Any) -> N
             )
     for (where, was, now), names in retyped.items():
         plural = "s" if len(names) > 1 else ""
-        listed = ", ".join(f"`{n}`" for n in names)
+        listed = ", ".join(f"`{n}`" for n in sorted(names))
         add(
             "parameter-type-changed",
             not _accepts_more(was, now),

@@ -96,14 +96,29 @@ def test_operation_moved_to_another_module_is_breaking() -> None:
     assert change.breaking and "api.gadgets" in change.message
 
 
-def test_operation_with_the_same_name_at_a_new_path_is_a_path_change() -> None:
+def test_operation_with_the_same_name_at_a_new_path_is_moved() -> None:
     def edit(d: dict[str, Any]) -> None:
         d["paths"]["/api/widgets/v2/tree"] = d["paths"].pop("/api/widgets/v1/tree")
 
     report = _diff(edit)
-    change = _only(report, "operation-path-changed")
-    assert not change.breaking and "/api/widgets/v2/tree" in change.message
+    change = _only(report, "operation-moved")
+    assert not change.breaking  # same function, same arguments: callers do not notice
+    assert change.message == "`get_widget_tree` moved: GET /api/widgets/v1/tree -> GET /api/widgets/v2/tree"
     assert not [c for c in report.changes if c.kind in ("operation-added", "operation-removed")]
+
+
+def test_move_that_changes_the_call_is_breaking_and_heads_its_changes() -> None:
+    def edit(d: dict[str, Any]) -> None:
+        item = d["paths"].pop("/api/widgets/v1/tree")
+        item["get"]["parameters"] = [{"name": "appId", "in": "path", "required": True, "schema": {"type": "string"}}]
+        d["paths"]["/api/widgets/v2/{appId}/tree"] = item
+
+    report = _diff(edit)
+    moved = _only(report, "operation-moved")
+    assert moved.breaking
+    lines = report.to_text().splitlines()
+    at = lines.index(f"  BREAKING  {moved.message}")
+    assert "required path parameter `appId` added" in lines[at + 1]
 
 
 def test_renamed_path_parameter_with_a_new_keyword_is_breaking() -> None:
