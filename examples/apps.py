@@ -1,0 +1,38 @@
+"""Apps: create a website app, list every app page by page, read it back, delete it.
+
+Runs against the sandbox or a real account (PIWIK_PRO_HOST / _CLIENT_ID / _CLIENT_SECRET).
+"""
+
+from __future__ import annotations
+
+from piwik_pro import PiwikPro
+from piwik_pro_api.apps.models import AppNewAppJsonApi
+
+
+def main() -> None:
+    with PiwikPro.from_env() as pp:
+        new_app = AppNewAppJsonApi.from_dict(
+            {
+                "data": {
+                    "type": "ppms/app",
+                    "attributes": {"name": "Example shop", "urls": ["https://shop.example.com"], "timezone": "UTC"},
+                }
+            }
+        )
+        created = pp.apps.api_app_add_v2(body=new_app)
+        app_id = created.data.id
+        print(f"created app {created.data.attributes.name!r}: {app_id}")
+
+        # paginate() follows the offset/limit pages until meta.total is reached.
+        names = [app.attributes.name for app in pp.apps.api_app_list_v2.paginate(limit=50)]
+        print(f"{len(names)} app(s) in the account")
+
+        details = pp.apps.api_apps_details_v2(app_id=app_id)
+        print(f"{details.data.attributes.name}: urls {details.data.attributes.urls}")
+
+        pp.apps.api_app_delete_v2(app_id=app_id)
+        print("deleted it")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,55 @@
+"""Piwik PRO's Getting-started walkthrough, with the typed client.
+
+token -> invite a user -> get them -> change their language to de-DE -> delete them
+
+Try it offline against the sandbox:
+
+    piwik-pro sandbox            # prints its URL and demo credentials
+    export PIWIK_PRO_HOST=http://127.0.0.1:PORT
+    export PIWIK_PRO_CLIENT_ID=demo-client-id PIWIK_PRO_CLIENT_SECRET=demo-client-secret
+    python examples/walkthrough.py
+"""
+
+from __future__ import annotations
+
+from piwik_pro import NotFoundError, PiwikPro
+from piwik_pro_api.users.models import (
+    JsonApiEditUser,
+    JsonApiUserInvite,
+)
+
+
+def main() -> None:
+    # Reads PIWIK_PRO_HOST, PIWIK_PRO_CLIENT_ID and PIWIK_PRO_CLIENT_SECRET.
+    with PiwikPro.from_env() as pp:
+        # You never need the token yourself: the client fetches it on first use and
+        # refreshes it before it expires. Fetching it here only shows the first step.
+        token = pp.fetch_token()
+        print(f"1. got a {token.token_type} token, valid for {token.expires_in:.0f} s")
+
+        # Bodies are typed models; from_dict takes the JSON the API documents.
+        invite = JsonApiUserInvite.from_dict(
+            {"data": {"type": "ppms/user", "attributes": {"email": "user@example.com", "language": "en-US"}}}
+        )
+        invited = pp.users.api_users_invited_v2(body=invite)
+        user_id = invited.data.id
+        print(f"2. invited user@example.com: id {user_id}")
+
+        user = pp.users.api_users_user_details_v2(user_id=user_id)
+        print(f"3. {user.data.attributes.email} speaks {user.data.attributes.language}")
+
+        edit = JsonApiEditUser.from_dict(
+            {"data": {"id": str(user_id), "type": "ppms/user", "attributes": {"language": "de-DE"}}}
+        )
+        pp.users.api_users_edit_v2(user_id=user_id, body=edit)  # 204 No Content
+        print(f"4. language is now {pp.users.api_users_user_details_v2(user_id=user_id).data.attributes.language}")
+
+        pp.users.api_users_delete_v2(user_id=user_id)  # 204 No Content
+        try:
+            pp.users.api_users_user_details_v2(user_id=user_id)
+        except NotFoundError as exc:  # typed errors carry the API's JSON:API error list
+            print(f"5. deleted; getting them again: {exc.status_code} {exc.errors[0].title}")
+
+
+if __name__ == "__main__":
+    main()
