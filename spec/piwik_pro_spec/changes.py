@@ -156,20 +156,18 @@ def _markdown_items(changes: list[Change]) -> list[str]:
     for change in changes:
         per_operation.setdefault(change.operation, []).append(change)
     items: list[str] = []
-    for change in changes:
-        group = per_operation.get(change.operation)
-        if group is None:
-            continue  # already written with its operation
-        prefix = f"`{change.operation}`: "
-        details = [c for c in group if c.message.startswith(prefix)]
-        if change.operation is None or len(details) < 2:
-            items.append(f"- {_markdown_message(change.message)}")
+    for operation, group in per_operation.items():
+        if operation is None or len(group) == 1:
+            items += [f"- {_markdown_message(c.message)}" for c in group]
             continue
-        items.append(f"- `{change.operation}`")
+        items.append(f"- `{operation}`")
         for c in group:
-            text = c.message[len(prefix) :] if c.message.startswith(prefix) else c.message
+            text = c.message
+            for prefix in (f"`{operation}`: ", f"`{operation}` "):
+                if text.startswith(prefix):
+                    text = text[len(prefix) :]
+                    break
             items.append(f"  - {_markdown_message(text)}")
-        per_operation.pop(change.operation)
     return items
 
 
@@ -450,9 +448,13 @@ def _compare_content_types(what: str, old: list[str], new: list[str], add: Any) 
     gone = [t for t in old if t not in new]
     came = [t for t in new if t not in old]
     if gone:
-        add("content-type-changed", True, f"{what} content type {', '.join(old)} -> {', '.join(new) or 'none'}")
+        add("content-type-changed", True, f"{what} content type {_listed(old)} -> {_listed(new) or 'none'}")
     elif came:
-        add("content-type-added", False, f"{what} also accepts content type {', '.join(came)}")
+        add("content-type-added", False, f"{what} also accepts content type {_listed(came)}")
+
+
+def _listed(values: list[str]) -> str:
+    return ", ".join(f"`{v}`" for v in values)
 
 
 def _compare_fields(where: str, noun: str, old: dict[str, Any], new: dict[str, Any], add: Any) -> None:

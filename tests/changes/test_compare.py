@@ -244,7 +244,7 @@ def test_content_type_changed_is_breaking_added_is_not() -> None:
         content["application/json"] = content.pop("application/vnd.api+json")
 
     changed = _only(_diff(change_type), "content-type-changed")
-    assert changed.breaking and "application/vnd.api+json -> application/json" in changed.message
+    assert changed.breaking and "`application/vnd.api+json` -> `application/json`" in changed.message
 
     def add_type(d: dict[str, Any]) -> None:
         content = op(d, "post", LIST)["requestBody"]["content"]
