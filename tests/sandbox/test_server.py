@@ -13,6 +13,7 @@ import httpx
 import pytest
 from piwik_pro.sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Sandbox, SandboxDocs
 
+from ._builder import Builder
 from ._helpers import JSON_API, auth, errors, get_token
 
 pytestmark = pytest.mark.timeout(60)
@@ -152,3 +153,25 @@ def test_cli_explains_a_missing_jsonschema() -> None:
     assert result.returncode == 2
     assert "piwik-pro-client[sandbox]" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(("path", "offset", "limit"), [("/api/tag/v1/{app_id}/tags", "page[offset]", "page[limit]")])
+def test_generic_list_pages_end_at_the_documented_total(
+    http: httpx.Client, sandbox: Sandbox, path: str, offset: str, limit: str
+) -> None:
+    op = sandbox.docs.find("GET", path)
+    assert op is not None
+    request = Builder(sandbox.docs, op).valid()
+    headers = auth(get_token(http, sandbox))
+    base = [(k, v) for k, v in request.params if k not in (offset, limit)]
+    total = http.get(sandbox.url + request.path, headers=headers, params=base).json()["meta"]["total"]
+    assert total > 1
+    seen = 0
+    for start in range(0, total + 2, 2):
+        page = http.get(sandbox.url + request.path, headers=headers, params=[*base, (offset, str(start)), (limit, "2")])
+        assert page.status_code == 200
+        body = page.json()
+        assert body["meta"]["total"] == total
+        assert len(body["data"]) == max(0, min(2, total - start))
+        seen += len(body["data"])
+    assert seen == total

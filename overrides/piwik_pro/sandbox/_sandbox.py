@@ -276,7 +276,36 @@ class Sandbox:
         if media is not None:
             check_body(self.docs, op, media, body)
         status, content_type, payload = self.docs.success_answer(op, raw.headers.get("accept"))
+        if op.method == "GET" and content_type is not None and "json" in content_type:
+            payload = _paginate(op, raw.query, payload)
         return Reply(status, payload, content_type)
+
+
+_PAGE_PARAMS = (("offset", "limit"), ("page[offset]", "page[limit]"))
+
+
+def _paginate(op: Operation, query: list[tuple[str, str]], payload: bytes) -> bytes:
+    """Serve a documented list example as one page of `meta.total` items, so that paginating clients
+    see pages that end: items are the example's, repeated as needed; past the total, `data` is empty."""
+    names = {p.name: p for p in op.parameters if p.location == "query"}
+    pair = next(((o, lim) for o, lim in _PAGE_PARAMS if o in names and lim in names), None)
+    if pair is None:
+        return payload
+    document = json.loads(payload)
+    data = document.get("data") if isinstance(document, dict) else None
+    meta = document.get("meta") if isinstance(document, dict) else None
+    if not isinstance(data, list) or not isinstance(meta, dict) or not isinstance(meta.get("total"), int):
+        return payload
+    given = dict(query)
+    default_limit = op.resolver.resolve(names[pair[1]].schema).get("default", len(data))
+    try:
+        offset = int(given.get(pair[0], 0))
+        limit = int(given.get(pair[1], default_limit))
+    except ValueError:
+        return payload
+    end = min(offset + limit, meta["total"])
+    document["data"] = [data[i % len(data)] for i in range(offset, end)] if data else []
+    return json.dumps(document).encode()
 
 
 def _token_form(headers: Mapping[str, str], body: bytes) -> dict[str, Any]:
