@@ -1,0 +1,1 @@
+"""Contract tests: generated operations against Stoplight Prism mocks (`nox -s contract`)."""

@@ -1,0 +1,292 @@
+"""Install Stoplight Prism (pinned, with npm) and run one mock server per doc.
+
+Every Prism process is started in its own process group and stopped by PID
+(the whole group) when the farm closes, from `finally` and from `atexit`; on
+Linux each process also gets a parent-death signal, so even a killed pytest
+leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+PRISM_PACKAGE = "@stoplight/prism-cli"
+# 5.14.2 is the newest release that runs on Node 20 (5.15+ require Node >= 24).
+PRISM_VERSION = "5.14.2"
+
+ROOT = Path(__file__).resolve().parents[2]
+NPM_INSTALL_TIMEOUT = 300
+READY_TIMEOUT = 120.0
+
+
+class PrismError(RuntimeError):
+    """Prism could not be installed or started; the message says why and what to do."""
+
+
+def tools_dir() -> Path:
+    return Path(os.environ.get("PIWIK_PRO_TOOLS_DIR") or ROOT / ".tools")
+
+
+def _installed_version(prefix: Path) -> str | None:
+    manifest = prefix / "node_modules" / "@stoplight" / "prism-cli" / "package.json"
+    try:
+        return str(json.loads(manifest.read_text())["version"])
+    except (OSError, ValueError, KeyError):
+        return None
+
+
+def prism_bin(prefix: Path) -> Path:
+    return prefix / "node_modules" / ".bin" / "prism"
+
+
+def ensure_prism(prefix: Path | None = None) -> Path:
+    """Return the prism executable, installing PRISM_VERSION into `prefix` first if needed.
+
+    The install goes to a sibling temp folder that is renamed into place only
+    when npm succeeded, so a failed or interrupted install never leaves a
+    half-populated `prefix` behind.
+    """
+    prefix = prefix or tools_dir() / "prism"
+    if _installed_version(prefix) == PRISM_VERSION and prism_bin(prefix).exists():
+        return prism_bin(prefix)
+    npm = shutil.which("npm")
+    if npm is None:
+        raise PrismError(
+            f"npm is not on PATH: the contract tests need Node.js >= 18 and npm to install {PRISM_PACKAGE}@{PRISM_VERSION}."
+        )
+    prefix.parent.mkdir(parents=True, exist_ok=True)
+    staging = prefix.with_name(f"{prefix.name}.partial-{os.getpid()}")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    (staging / "package.json").write_text(
+        json.dumps({"private": True, "dependencies": {PRISM_PACKAGE: PRISM_VERSION}}, indent=2) + "\n"
+    )
+    cmd = [npm, "install", "--no-audit", "--no-fund", "--save-exact", "--prefix", str(staging)]
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=NPM_INSTALL_TIMEOUT, check=False)
+    except subprocess.TimeoutExpired as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise PrismError(
+            f"`npm install {PRISM_PACKAGE}@{PRISM_VERSION}` took over {NPM_INSTALL_TIMEOUT}s: "
+            "is the npm registry reachable from here?"
+        ) from exc
+    if proc.returncode != 0 or _installed_version(staging) != PRISM_VERSION:
+        shutil.rmtree(staging, ignore_errors=True)
+        tail = "\n".join((proc.stderr or proc.stdout).strip().splitlines()[-15:])
+        raise PrismError(
+            f"`npm install {PRISM_PACKAGE}@{PRISM_VERSION}` into {prefix} failed (exit {proc.returncode}). "
+            "The contract tests need the npm registry (or an npm mirror set in ~/.npmrc), or a folder that already "
+            f"holds this version: set PIWIK_PRO_TOOLS_DIR to it.\nnpm said:\n{tail}"
+        )
+    shutil.rmtree(prefix, ignore_errors=True)
+    staging.rename(prefix)
+    return prism_bin(prefix)
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _load_prctl() -> Any:
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        import ctypes
+
+        return ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+
+
+# Looked up once in the parent: the child only makes the syscall (no dlopen after fork).
+_PRCTL = _load_prctl()
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:
+    # Runs in the child between fork and exec: a new process group (so the
+    # group can be killed as one) and SIGTERM when the Python parent dies.
+    os.setsid()
+    if _PRCTL is not None:
+        _PRCTL(_PR_SET_PDEATHSIG, int(signal.SIGTERM))
+
+
+@dataclass
+class PrismServer:
+    """One `prism mock` process serving one doc on 127.0.0.1:port."""
+
+    name: str
+    doc_path: Path
+    port: int
+    log_path: Path
+    proc: subprocess.Popen[bytes] | None = None
+    started_at: float = 0.0
+    ready: bool = False
+    error: str | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, prism: Path) -> None:
+        # Must run on the main thread: the parent-death signal fires when the
+        # *thread* that forked the child exits.
+        self.started_at = time.monotonic()
+        log = self.log_path.open("wb")
+        try:
+            self.proc = subprocess.Popen(
+                [str(prism), "mock", str(self.doc_path), "-h", "127.0.0.1", "-p", str(self.port), "--errors"],
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                preexec_fn=_die_with_parent,
+                env={**os.environ, "NO_COLOR": "1", "FORCE_COLOR": "0"},
+            )
+        except OSError as exc:
+            self.error = f"could not start {prism}: {exc}"
+        finally:
+            log.close()
+
+    def poll(self) -> bool:
+        """Update `ready`/`error` without blocking; True once settled either way."""
+        if self.ready or self.error:
+            return True
+        if self.proc is None:
+            return False
+        if self.proc.poll() is not None:
+            self.error = f"prism exited with {self.proc.returncode} before listening:\n{self.log_tail()}"
+            return True
+        if b"Prism is listening" in self.log_path.read_bytes():
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                self.ready = True
+                return True
+        if time.monotonic() - self.started_at > READY_TIMEOUT:
+            self.error = f"prism did not listen on {self.url} within {READY_TIMEOUT:.0f}s:\n{self.log_tail()}"
+            self.stop()
+            return True
+        return False
+
+    def log_tail(self, lines: int = 30) -> str:
+        try:
+            text = self.log_path.read_text(errors="replace")
+        except OSError:
+            return "(no log)"
+        return "\n".join(text.splitlines()[-lines:])
+
+    def log_offset(self) -> int:
+        return self.log_path.stat().st_size
+
+    def log_since(self, offset: int, settle: float = 0.03, timeout: float = 2.0) -> str:
+        """The log written since `offset`, once Prism finished logging the request.
+
+        Prism logs violations just after it sends the response, so wait until
+        the request's closing line is there and the file stopped growing.
+        """
+        deadline = time.monotonic() + timeout
+        last = -1
+        while True:
+            size = self.log_offset()
+            with self.log_path.open("rb") as f:
+                f.seek(offset)
+                chunk = f.read().decode("utf-8", "replace")
+            done = "Responding with" in chunk or "Request terminated" in chunk
+            if (done and size == last) or time.monotonic() > deadline:
+                return chunk
+            last = size
+            time.sleep(settle)
+
+    def stop(self) -> None:
+        proc, self.proc = self.proc, None
+        if proc is None or proc.poll() is not None:
+            return
+        for sig in (signal.SIGTERM, signal.SIGKILL):
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(proc.pid, sig)  # the group id is the PID: the child called setsid
+            try:
+                proc.wait(5.0)
+                return
+            except subprocess.TimeoutExpired:
+                continue
+
+
+_LIVE: list[PrismFarm] = []
+
+
+def _stop_all_live() -> None:
+    for farm in list(_LIVE):
+        farm.close()
+
+
+atexit.register(_stop_all_live)
+
+
+class PrismFarm:
+    """Prism mocks for many docs, booted `parallel` at a time, in doc order.
+
+    `server(name)` returns once that doc's mock listens, and keeps the next
+    ones booting meanwhile, so tests for the first docs run while later mocks
+    still start (Node startup is CPU bound: on two cores, starting all 28 at
+    once delays the first test for no gain).
+    """
+
+    def __init__(self, prism: Path, docs: dict[str, dict[str, Any]], workdir: Path, parallel: int = 3) -> None:
+        self.prism = prism
+        self.parallel = max(1, parallel)
+        self.servers: dict[str, PrismServer] = {}
+        workdir.mkdir(parents=True, exist_ok=True)
+        for name, doc in docs.items():
+            path = workdir / f"{name}.json"
+            path.write_text(json.dumps(doc))
+            self.servers[name] = PrismServer(name, path, free_port(), workdir / f"{name}.log")
+        _LIVE.append(self)
+
+    def pump(self) -> None:
+        """Start servers until `parallel` are booting (never blocks)."""
+        booting = [s for s in self.servers.values() if s.proc is not None and not s.poll()]
+        for s in self.servers.values():
+            if len(booting) >= self.parallel:
+                break
+            if s.proc is None and not s.ready and not s.error:
+                s.start(self.prism)
+                booting.append(s)
+
+    def server(self, name: str) -> PrismServer:
+        server = self.servers[name]
+        if server.proc is None and not server.ready and not server.error:
+            server.start(self.prism)
+        while not server.poll():
+            self.pump()
+            time.sleep(0.05)
+        self.pump()
+        if server.error:
+            raise PrismError(f"prism mock for {name}: {server.error}")
+        return server
+
+    def close(self) -> None:
+        for server in self.servers.values():
+            server.stop()
+        if self in _LIVE:
+            _LIVE.remove(self)
+
+    def __enter__(self) -> PrismFarm:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def pids(self) -> list[int]:
+        return [s.proc.pid for s in self.servers.values() if s.proc is not None]

@@ -1,0 +1,60 @@
+"""Session fixtures: the fixed docs, a pinned Prism install, one Prism mock per doc."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from ._check import make_client
+from ._prism import PrismError, PrismFarm, ensure_prism
+
+
+@pytest.fixture(scope="session")
+def fixed_docs(docs_source: str) -> dict[str, dict[str, Any]]:
+    """The docs after the project's spec fixes (what the client was generated from)."""
+    from piwik_pro_spec.docs import load_fixed_docs
+
+    return load_fixed_docs(docs_source)
+
+
+@pytest.fixture(scope="session")
+def prism_executable() -> str:
+    try:
+        return str(ensure_prism())
+    except PrismError as exc:
+        pytest.fail(str(exc), pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def prism_farm(
+    fixed_docs: dict[str, dict[str, Any]], prism_executable: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[PrismFarm]:
+    from pathlib import Path
+
+    farm = PrismFarm(Path(prism_executable), fixed_docs, tmp_path_factory.mktemp("prism"))
+    try:
+        farm.pump()
+        yield farm
+    finally:
+        farm.close()
+
+
+@pytest.fixture(scope="session")
+def clients(prism_farm: PrismFarm) -> Iterator[dict[str, Any]]:
+    """One client per doc, created on first use and closed at the end."""
+    made: dict[str, Any] = {}
+    try:
+        yield made
+    finally:
+        for client in made.values():
+            close = getattr(client, "close", None)
+            if close is not None:
+                close()
+
+
+def client_for(clients: dict[str, Any], name: str, url: str) -> Any:
+    if name not in clients:
+        clients[name] = make_client(url)
+    return clients[name]
