@@ -84,6 +84,7 @@ def apply_fixes(package: str, doc: dict[str, Any]) -> FixResult:
     # and the docs are JSON anyway.
     fixed: dict[str, Any] = json.loads(json.dumps(doc))
     applied: list[AppliedFix] = []
+
     def recorder(name: str) -> Record:
         def record(path: Path, detail: str) -> None:
             applied.append(AppliedFix(name, pointer(path), detail))
