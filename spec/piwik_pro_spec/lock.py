@@ -241,9 +241,10 @@ def _describe(
         return {"type": "Any"}, {}, seen
     schema, seen = _merge_variants(doc, schema, seen)
     fact: dict[str, Any] = {"type": _type_of(schema)}
-    if fact["type"].split("|")[0] == "array":
+    parts = fact["type"].split("|")
+    if "array" in parts:
         items, _, _ = _describe(doc, schema.get("items", {}), seen)
-        fact["type"] = fact["type"].replace("array", f"list[{items['type']}]", 1)
+        fact["type"] = "|".join(f"list[{items['type']}]" if p == "array" else p for p in parts)
         if "enum" in items:
             fact["enum"] = items["enum"]
     enum = _enum_values(schema)

@@ -265,3 +265,41 @@ def test_lock_of_another_format_is_read_and_reported_once(tmp_path: Path) -> Non
     assert "lock-format-changed" in [c.kind for c in report.changes]
     assert not [c for c in report.changes if c.doc == "widgets"]  # inventories are not diffed
     assert not report.is_empty  # --check still says the lock must be rewritten
+
+
+def test_python_types_of_schema_types() -> None:
+    props = {
+        "when": {"type": "string", "format": "date-time"},
+        "day": {"type": "string", "format": "date"},
+        "email": {"type": "string", "format": "email"},  # no Python type of its own
+        "ratio": {"type": "number", "format": "float"},
+        "tags": {"type": ["null", "array"], "items": {"type": "string", "enum": ["b", "a"]}},
+        "anything": {},
+        "either": {"oneOf": [{"type": "integer"}, {"type": "string"}]},
+    }
+    doc = {
+        "openapi": "3.1.0",
+        "paths": {
+            "/t": {
+                "get": {
+                    "responses": {
+                        "200": {
+                            "description": "d",
+                            "content": {"application/json": {"schema": {"type": "object", "properties": props}}},
+                        }
+                    }
+                }
+            }
+        },
+    }
+    fields = doc_entry("t", "t.json", b"{}", doc)["operations"]["GET /t"]["responses"]["200"]["fields"]
+    assert {k: v["type"] for k, v in fields.items()} == {
+        "anything": "Any",
+        "day": "date",
+        "either": "int|str",
+        "email": "str",
+        "ratio": "float",
+        "tags": "None|list[str]",
+        "when": "datetime",
+    }
+    assert fields["tags"]["enum"] == ["a", "b"]
