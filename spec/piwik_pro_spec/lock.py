@@ -484,6 +484,21 @@ def build_lock(entries: dict[str, dict[str, Any]], pipeline: dict[str, Any]) -> 
     }
 
 
+def reusable_entry(
+    old_lock: dict[str, Any] | None, package: str, raw_sha256: str, pipeline: dict[str, Any]
+) -> dict[str, Any] | None:
+    """The old lock's entry for `package` if nothing that shapes it changed, else None.
+
+    Lets a no-op regenerate skip the fixes and the inventory of unchanged docs.
+    Safe as long as the pipeline fingerprint covers this module (it shapes the
+    entry as much as the fixes do).
+    """
+    if not old_lock or old_lock.get("format") != LOCK_FORMAT or old_lock.get("pipeline") != pipeline:
+        return None
+    entry = (old_lock.get("docs") or {}).get(package)
+    return entry if isinstance(entry, dict) and entry.get("sha256") == raw_sha256 else None
+
+
 _ENTRY_KEYS = ("file", "package", "sha256", "spec", "operations")
 _OPERATION_KEYS = ("name", "tag", "parameters", "body", "responses")
 

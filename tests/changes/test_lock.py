@@ -303,3 +303,16 @@ def test_python_types_of_schema_types() -> None:
         "when": "datetime",
     }
     assert fields["tags"]["enum"] == ["a", "b"]
+
+
+def test_reusable_entry_only_when_hash_pipeline_and_format_match() -> None:
+    from piwik_pro_spec.lock import reusable_entry
+
+    lock = lock_of({"widgets": widgets_doc()})
+    sha = lock["docs"]["widgets"]["sha256"]
+    assert reusable_entry(lock, "widgets", sha, PIPELINE) is lock["docs"]["widgets"]
+    assert reusable_entry(lock, "widgets", "0" * 64, PIPELINE) is None  # doc changed
+    assert reusable_entry(lock, "widgets", sha, {**PIPELINE, "fingerprint": "1" * 64}) is None  # pipeline changed
+    assert reusable_entry({**lock, "format": 0}, "widgets", sha, PIPELINE) is None
+    assert reusable_entry(lock, "gadgets", sha, PIPELINE) is None
+    assert reusable_entry(None, "widgets", sha, PIPELINE) is None
