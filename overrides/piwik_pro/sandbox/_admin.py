@@ -76,7 +76,6 @@ def _dispatch(sandbox: Sandbox, method: str, path: str, body: bytes) -> Reply:
                     "body": r.body.decode("utf-8", "replace"),
                 }
                 for r in sandbox.requests
-                if not r.path.startswith("/__sandbox__")
             ]
             return Reply.json(200, rows, "application/json")
     raise ApiError.of(404, "Not Found", detail=f"no admin action {method} /__sandbox__{path}")

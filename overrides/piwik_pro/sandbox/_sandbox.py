@@ -362,6 +362,7 @@ class _RawRequest:
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False
+    request_queue_size = 1024  # hundreds of concurrent clients connect at once in the client's tests
 
     def __init__(self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler], sandbox: Sandbox) -> None:
         self.sandbox = sandbox
@@ -439,6 +440,9 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             return
         raw = _RawRequest(self.command, path, parse_qsl(split.query, keep_blank_values=True), headers, body)
+        if sandbox.admin and path.startswith(ADMIN_PREFIX):
+            self._send(None, self._admin(sandbox, raw))  # admin calls are not API traffic: not recorded
+            return
         recorded_headers = {k: (REDACTED if k == "authorization" else v) for k, v in headers.items()}
         record = RecordedRequest(
             self.command,
@@ -450,9 +454,6 @@ class _Handler(BaseHTTPRequestHandler):
             time=sandbox.clock.now(),
         )
         sandbox._record(record)
-        if sandbox.admin and path.startswith(ADMIN_PREFIX):
-            self._send(record, self._admin(sandbox, raw))
-            return
         matched = sandbox.docs.match(self.command, path) if path != TOKEN_PATH else None
         record.operation = "auth.token" if path == TOKEN_PATH else (matched[0].key if matched else None)
         template = TOKEN_PATH if path == TOKEN_PATH else (matched[0].path if matched else None)
@@ -492,8 +493,9 @@ class _Handler(BaseHTTPRequestHandler):
             reply = Reply(reply.status if reply.body else 200, payload[: max(1, len(payload) // 2)], JSON_API)
         self._send(record, reply)
 
-    def _send(self, record: RecordedRequest, reply: Reply) -> None:
-        record.status = reply.status
+    def _send(self, record: RecordedRequest | None, reply: Reply) -> None:
+        if record is not None:
+            record.status = reply.status
         try:
             self.send_response(reply.status)
             if reply.content_type and reply.body:
