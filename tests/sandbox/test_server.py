@@ -175,3 +175,23 @@ def test_generic_list_pages_end_at_the_documented_total(
         assert len(body["data"]) == max(0, min(2, total - start))
         seen += len(body["data"])
     assert seen == total
+
+
+def test_every_json_api_operation_refuses_plain_json_bodies(http: httpx.Client, sandbox: Sandbox) -> None:
+    headers = auth(get_token(http, sandbox))
+    body = {"data": {"type": "ppms/app", "attributes": {"name": "x", "urls": ["https://example.com"]}}}
+    response = http.post(sandbox.url + "/api/apps/v2", headers=headers, json=body)
+    assert response.status_code == 400
+    assert errors(response)[0]["code"] == "error.json-api-content-type"
+    assert sandbox.requests[-1].content_type == "application/json"
+
+
+def test_operations_documented_without_security_need_no_token(http: httpx.Client, sandbox: Sandbox) -> None:
+    public = [op for op in sandbox.docs.operations if op.public]
+    assert public, "the docs declare public operations (security: [])"
+    op = public[0]
+    request = Builder(sandbox.docs, op).valid()
+    response = http.request(op.method, sandbox.url + request.path, **request.kwargs())
+    assert response.status_code in op.success_statuses
+    guarded = sandbox.docs.find("GET", "/api/apps/v2")
+    assert guarded is not None and not guarded.public
