@@ -195,3 +195,15 @@ def test_operations_documented_without_security_need_no_token(http: httpx.Client
     assert response.status_code in op.success_statuses
     guarded = sandbox.docs.find("GET", "/api/apps/v2")
     assert guarded is not None and not guarded.public
+
+
+def test_generic_answers_name_the_requested_resource_and_sent_attributes(http: httpx.Client, sandbox: Sandbox) -> None:
+    headers = auth(get_token(http, sandbox), **{"Content-Type": JSON_API})
+    body = {"data": {"type": "ppms/app", "attributes": {"name": "My shop", "urls": ["https://shop.example.com"]}}}
+    created = http.post(sandbox.url + "/api/apps/v2", headers=headers, content=json.dumps(body))
+    assert created.status_code == 201
+    assert created.json()["data"]["attributes"]["name"] == "My shop"
+    app_id = "5d3a4b8c-0000-4000-8000-00000000abcd"
+    got = http.get(f"{sandbox.url}/api/apps/v2/{app_id}", headers=headers)
+    assert got.status_code == 200
+    assert got.json()["data"]["id"] == app_id

@@ -276,9 +276,34 @@ class Sandbox:
         if media is not None:
             check_body(self.docs, op, media, body)
         status, content_type, payload = self.docs.success_answer(op, raw.headers.get("accept"))
-        if op.method == "GET" and content_type is not None and "json" in content_type:
-            payload = _paginate(op, raw.query, payload)
+        if content_type is not None and "json" in content_type and payload:
+            payload = _reflect(op, path_params, body, payload)
+            if op.method == "GET":
+                payload = _paginate(op, raw.query, payload)
         return Reply(status, payload, content_type)
+
+
+def _reflect(op: Operation, path_params: dict[str, str], body: Any, payload: bytes) -> bytes:
+    """Make a documented single-resource answer about this request: the id the URL names, and the
+    attributes the request set (where the answer has them), so scripts can follow their own data."""
+    document = json.loads(payload)
+    data = document.get("data") if isinstance(document, dict) else None
+    if not isinstance(data, dict):
+        return payload
+    changed = False
+    last = op.path.rstrip("/").rsplit("/", 1)[-1]
+    if last.startswith("{") and "id" in data and last[1:-1] in path_params:
+        data["id"] = path_params[last[1:-1]]
+        changed = True
+    sent = body.get("data") if isinstance(body, dict) else None
+    sent_attributes = sent.get("attributes") if isinstance(sent, dict) else None
+    attributes = data.get("attributes")
+    if isinstance(sent_attributes, dict) and isinstance(attributes, dict):
+        for name, value in sent_attributes.items():
+            if name in attributes:
+                attributes[name] = value
+                changed = True
+    return json.dumps(document).encode() if changed else payload
 
 
 _PAGE_PARAMS = (("offset", "limit"), ("page[offset]", "page[limit]"))
