@@ -56,6 +56,13 @@ def test_ops_show_lists_parameters_and_body_fields(capsys: pytest.CaptureFixture
     assert "email: str  (required)" in text  # nested body fields, with the API's JSON names
     assert "ppms/user" in text  # enum values are spelled out
 
+    user_list = operation("GET", "/api/users/v2")
+    assert main(["ops", "show", user_list.name]) == 0
+    text = capsys.readouterr().out
+    (sort,) = [line for line in text.splitlines() if line.split()[:1] == ["sort"]]
+    assert "one of" in sort and "-email" in sort  # enum parameters list their values
+    assert "--all" in text  # a paginated operation says so
+
     get = operation("GET", "/api/users/v2/{id}")
     assert main(["ops", "show", get.name, "--json"]) == 0
     shown = json.loads(capsys.readouterr().out)

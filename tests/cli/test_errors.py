@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import socket
+from collections.abc import Callable
+from pathlib import Path
 
 import pytest
-from piwik_pro.sandbox import Sandbox
+from piwik_pro.cli import main
+from piwik_pro.sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Sandbox
 
 from ._helpers import Result, Run, operation
 
-pytestmark = pytest.mark.timeout(120)
+UUID = "00000000-0000-4000-8000-000000000000"
+pytestmark = [pytest.mark.timeout(120), pytest.mark.usefixtures("generated")]
 
 
 def one_line_error(result: Result, code: int, *fragments: str) -> None:
@@ -28,30 +32,77 @@ def _closed_port() -> int:
         return int(s.getsockname()[1])
 
 
-def test_usage_errors(run: Run, sandbox: Sandbox) -> None:
+@pytest.fixture
+def in_process(
+    sandbox: Sandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> Callable[..., Result]:
+    """main(argv) in this process (no interpreter start per case), with the sandbox's credentials."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv("PIWIK_PRO_PROFILE", raising=False)
+
+    def _run(*args: str, env: dict[str, str | None] | None = None) -> Result:
+        values = {
+            "PIWIK_PRO_HOST": sandbox.url,
+            "PIWIK_PRO_CLIENT_ID": DEMO_CLIENT_ID,
+            "PIWIK_PRO_CLIENT_SECRET": DEMO_CLIENT_SECRET,
+            **(env or {}),
+        }
+        with monkeypatch.context() as m:
+            for key, value in values.items():
+                if value is None:
+                    m.delenv(key, raising=False)
+                else:
+                    m.setenv(key, value)
+            code = main(list(args))
+        captured = capsys.readouterr()
+        return Result(code, captured.out, captured.err)
+
+    return _run
+
+
+def test_usage_errors_from_the_console_script(run: Run, sandbox: Sandbox) -> None:
+    # The installed script itself: the same one-line errors, no traceback from the interpreter.
+    one_line_error(run("call", "no_such_operation"), 2, "unknown operation 'no_such_operation'")
+    invite = operation("POST", "/api/users/v2/invite")
+    one_line_error(run("call", invite.name, "--data", "{not json"), 2, "not valid JSON", "line 1 column 2")
+
+
+def test_usage_errors(in_process: Callable[..., Result], sandbox: Sandbox) -> None:
+    run = in_process
     get = operation("GET", "/api/users/v2/{user_id}")
     invite = operation("POST", "/api/users/v2/invite")
     user_list = operation("GET", "/api/users/v2")
 
-    one_line_error(run("call", "no_such_operation"), 2, "unknown operation 'no_such_operation'")
+    one_line_error(run("call", "users.no_such_operation"), 2, "unknown operation")
     one_line_error(run("call", get.name), 2, "needs parameter", str(get.path_param))
+    one_line_error(run("call", get.name, f"{get.path_param}=not-a-uuid"), 2, "'not-a-uuid' is not a valid UUID")
     one_line_error(run("call", user_list.name, "colour=blue"), 2, "unknown parameter 'colour'")
     one_line_error(run("call", user_list.name, "limit=many"), 2, "limit", "'many'", "int")
-    one_line_error(run("call", invite.name, "--data", "{not json"), 2, "not valid JSON", "line 1 column 2")
+    one_line_error(run("call", user_list.name, "sort=sideways"), 2, "sort", "expected one of")
+    one_line_error(run("call", user_list.name, "limit"), 2, "name=value")
+    one_line_error(run("call", user_list.name, "--data", "{}"), 2, "takes no request body")
+    add_meta_site = operation("POST", "/api/meta-sites/v1")  # its doc marks the body required
+    one_line_error(run("call", add_meta_site.name), 2, "needs a request body")
     one_line_error(run("call", invite.name, "--data", "@/nonexistent/body.json"), 2, "does not exist")
     one_line_error(run("call", invite.name, "--data", "[1, 2]"), 2, "--data")
+    one_line_error(run("call", user_list.name, "--all", "--bogus-flag"), 2, "--bogus-flag")
+    one_line_error(run("call", get.name, f"{get.path_param}={UUID}", "--all"), 2, "not a paginated list operation")
     one_line_error(run("ops", "show", "nope_nope"), 2, "unknown operation")
-    one_line_error(run("call", get.name, "--bogus-flag"), 2, "--bogus-flag")
+    one_line_error(run("ops", "users", "extra"), 2, "ops takes one API name")
     one_line_error(run("call", user_list.name, env={"PIWIK_PRO_HOST": None}), 2, "no Piwik PRO host", "--host")
+    one_line_error(run("call", user_list.name, env={"PIWIK_PRO_CLIENT_ID": None}), 2, "no client id")
     one_line_error(run("call", user_list.name, env={"PIWIK_PRO_CLIENT_SECRET": None}), 2, "no client secret")
+    one_line_error(run("token", env={"PIWIK_PRO_HOST": "http://example.com"}), 2, "http")
     one_line_error(run("--profile", "nope", "token"), 2, "profile 'nope' not found")
+    one_line_error(run("--client-secret-file", "/nonexistent/secret", "token"), 2, "does not exist")
     # Nothing reached the API: usage errors are caught before any request.
     assert sandbox.tokens_issued == 0
 
 
 def test_api_network_and_auth_errors(run: Run, sandbox: Sandbox) -> None:
     get = operation("GET", "/api/users/v2/{user_id}")
-    missing = run("call", get.name, f"{get.path_param}=00000000-0000-4000-8000-000000000000")
+    missing = run("call", get.name, f"{get.path_param}={UUID}")
     one_line_error(missing, 1, "HTTP 404")
 
     bad = run("token", env={"PIWIK_PRO_CLIENT_SECRET": "wrong-secret"})

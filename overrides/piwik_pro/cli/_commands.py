@@ -218,9 +218,14 @@ def _ops_show(args: argparse.Namespace, op: OperationInfo) -> int:
         out.append(f"  {op.summary}")
     out.append(f"  python: pp.{op.qualified_name}(...)  (module {op.module})")
     out.append("parameters:" if op.parameters else "parameters: none")
+    try:
+        types = _params.parameter_types(op.load().sync_detailed)
+    except (ImportError, AttributeError):
+        types = {}
     width = max((len(p.name) for p in op.parameters), default=0)
     for p in op.parameters:
-        out.append(f"  {p.name.ljust(width)}  {p.location:<6} {p.type:<10} {'required' if p.required else 'optional'}")
+        flag = "required" if p.required else "optional"
+        out.append(f"  {p.name.ljust(width)}  {p.location:<5}  {flag}  {types.get(p.python_name, p.type)}")
     if body:
         ctype = op.request_content_type or "application/json"
         out.append(f"body ({body.model or 'JSON'}, {ctype}, {'required' if body.required else 'optional'}):")

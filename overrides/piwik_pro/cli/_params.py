@@ -85,6 +85,25 @@ def type_name(tp: Any) -> str:
     return " | ".join(names) or "Any"
 
 
+def describe(tp: Any) -> str:
+    """A parameter's type for people: enums spelled out as their values."""
+    parts = []
+    for opt in _options(tp):
+        if isinstance(opt, type) and issubclass(opt, enum.Enum):
+            parts.append("one of " + ", ".join(str(m.value) for m in opt))
+        elif typing.get_origin(opt) is list and typing.get_args(opt):
+            parts.append(f"list of {describe(typing.get_args(opt)[0])} (comma-separated or repeated)")
+        else:
+            parts.append(type_name(opt))
+    return " | ".join(parts) or "Any"
+
+
+def parameter_types(fn: Callable[..., Any]) -> dict[str, str]:
+    """{python name: described type} for a generated function's parameters."""
+    _, hints = _signature(fn)
+    return {name: describe(tp) for name, tp in hints.items() if name not in ("client", "body", "return")}
+
+
 def _convert_one(text: str, tp: Any) -> Any:
     if tp is str or tp is Any:
         return text
