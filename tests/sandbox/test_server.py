@@ -207,3 +207,12 @@ def test_generic_answers_name_the_requested_resource_and_sent_attributes(http: h
     got = http.get(f"{sandbox.url}/api/apps/v2/{app_id}", headers=headers)
     assert got.status_code == 200
     assert got.json()["data"]["id"] == app_id
+
+
+def test_chunked_request_bodies_are_read(http: httpx.Client, sandbox: Sandbox) -> None:
+    headers = auth(get_token(http, sandbox), **{"Content-Type": JSON_API})
+    body = json.dumps({"data": {"type": "ppms/user", "attributes": {"email": "chunked@example.com"}}}).encode()
+    response = http.post(sandbox.url + "/api/users/v2/invite", headers=headers, content=iter([body[:10], body[10:]]))
+    assert response.status_code == 201
+    assert sandbox.requests[-1].headers.get("transfer-encoding") == "chunked"
+    assert sandbox.requests[-1].body == body

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
@@ -105,7 +106,7 @@ class Faults:
                     return fault
         return None
 
-    def __iter__(self) -> Any:
+    def __iter__(self) -> Iterator[Fault]:
         with self._lock:
             return iter(list(self._rules))
 

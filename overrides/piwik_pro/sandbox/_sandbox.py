@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
-from urllib.parse import parse_qsl, unquote, urlsplit
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
 from . import _jwt
 from ._call import Call, Reply
@@ -365,8 +365,6 @@ def _redact_token_body(body: bytes) -> bytes:
     except ValueError:
         pairs = parse_qsl(text, keep_blank_values=True)
         if any(k == "client_secret" for k, _ in pairs):
-            from urllib.parse import urlencode
-
             return urlencode([(k, REDACTED if k == "client_secret" else v) for k, v in pairs]).encode()
         return body
     if isinstance(parsed, dict) and "client_secret" in parsed:
