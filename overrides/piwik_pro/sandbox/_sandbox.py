@@ -127,7 +127,6 @@ class Sandbox:
         self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.5}, daemon=True)
         self._thread.name = f"piwik-pro-sandbox:{self.port}"
         self._thread.start()
-        logger.debug("sandbox listening on %s", self.url)
         return self
 
     def stop(self) -> None:
