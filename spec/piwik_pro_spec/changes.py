@@ -224,7 +224,8 @@ def compare(old_lock: dict[str, Any] | None, new_lock: dict[str, Any], *, missin
         old_ops = (old or {}).get("operations") or {}
         new_ops = (new or {}).get("operations") or {}
         if old is None:
-            out.append(Change(package, "doc-added", False, f"doc added: `{new['file']}` ({_ops(len(new_ops))})"))
+            file = (new or {}).get("file")
+            out.append(Change(package, "doc-added", False, f"doc added: `{file}` ({_ops(len(new_ops))})"))
             continue
         if new is None or package in gone or (not new_ops and old_ops):
             why = (

@@ -431,8 +431,8 @@ def _python_path(path: str, parameters: dict[str, Any]) -> str:
     Keying operations by this keeps a respelled path parameter (`{appId}` ->
     `{app_id}`) to a one-line change in the lock diff.
     """
-    names = {key.partition(" ")[2]: p["python_name"] for key, p in parameters.items() if key.startswith("path ")}
-    return _PATH_PARAM.sub(lambda m: "{" + names.get(m.group(1), m.group(1)) + "}", path)
+    names = {key.partition(" ")[2]: str(p["python_name"]) for key, p in parameters.items() if key.startswith("path ")}
+    return _PATH_PARAM.sub(lambda m: "{" + names.get(m.group(1), str(m.group(1))) + "}", path)
 
 
 def inventory(fixed_doc: dict[str, Any]) -> dict[str, dict[str, Any]]:
