@@ -79,6 +79,19 @@ def tree_digest(path: Path) -> dict[str, str]:
     }
 
 
+def run_cli(*argv: str, seed: str = "12345", timeout: float = 600) -> subprocess.CompletedProcess[str]:
+    """`python -m piwik_pro_spec.regenerate ...` in a fresh interpreter with a fixed hash seed."""
+    env = dict(os.environ, PYTHONHASHSEED=seed, PYTHONDONTWRITEBYTECODE="1")
+    return subprocess.run(
+        [sys.executable, "-m", "piwik_pro_spec.regenerate", *argv],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=timeout,
+        check=False,
+    )
+
+
 def run_python(code: str, *paths: Path, timeout: float = 120) -> subprocess.CompletedProcess[str]:
     """Run code in a fresh interpreter with `paths` first on sys.path (before the editable install)."""
     env = dict(os.environ)
