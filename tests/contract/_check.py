@@ -29,6 +29,7 @@ class Call:
     body: bytes = b""
     log: str = ""
     problems: list[str] = field(default_factory=list)
+    request_rejected: bool = False  # Prism found the request itself invalid (not the doc's answer)
 
     def report(self) -> str:
         sent = ", ".join(f"{k}<-{v}" for k, v in self.sources.items()) or "no arguments"
@@ -72,14 +73,33 @@ def make_client(base_url: str) -> Any:
     return PiwikPro(host=base_url, token=STATIC_TOKEN, allow_insecure_http=True, max_retries=0)
 
 
+class _ModelNames(dict[str, Any]):
+    """Eval locals that fall back to the doc's lazy `models` package (names imported under TYPE_CHECKING)."""
+
+    def __init__(self, models: Any) -> None:
+        super().__init__()
+        self.models = models
+
+    def __missing__(self, name: str) -> Any:
+        try:
+            return getattr(self.models, name)
+        except AttributeError:
+            raise KeyError(name) from None
+
+
 def _hints(fn: Callable[..., Any]) -> dict[str, Any]:
-    """Annotations of `fn`, each evaluated alone (names imported only under TYPE_CHECKING become Any)."""
+    """Annotations of `fn`, each evaluated alone; unknown names become Any."""
+    package = fn.__module__.split(".api.")[0]
+    try:
+        names = _ModelNames(importlib.import_module(f"{package}.models"))
+    except ImportError:
+        names = _ModelNames(None)
     out: dict[str, Any] = {}
     for name, ann in inspect.signature(fn).parameters.items():
         annotation = ann.annotation
         if isinstance(annotation, str):
             try:
-                annotation = eval(annotation, fn.__globals__)  # the generated module's own names
+                annotation = eval(annotation, fn.__globals__, names)  # the generated module's own names
             except NameError:
                 annotation = Any
         out[name] = annotation
@@ -155,6 +175,29 @@ def build_kwargs(
     return kwargs, sources, problems
 
 
+def _violations(header: str | None) -> list[str]:
+    """Prism's `sl-violations` header as lines saying whose fault each one is."""
+    if not header:
+        return []
+    try:
+        items = json.loads(header)
+    except ValueError:
+        return [f"Prism violations: {header}"]
+    out = []
+    for v in items:
+        where = list(v.get("location", []))
+        side = where[0] if where else "?"
+        blame = (
+            "Prism rejected the request"
+            if side == "request"
+            else "the doc's response example contradicts its own schema"
+            if side == "response"
+            else "Prism violation"
+        )
+        out.append(f"{blame}: {v.get('message')} [{'.'.join(map(str, where))}, {v.get('code')}]")
+    return out
+
+
 def _media(value: str | None) -> str:
     return (value or "").split(";")[0].strip().lower()
 
@@ -173,10 +216,19 @@ def violations_in_log(log: str) -> list[str]:
     return [line.split(marker, 1)[-1].strip() for line in log.splitlines() if "\u2716" in line or "\u26a0" in line]
 
 
-def run_operation(doc: Doc, op: Mapping[str, Any], server: PrismServer, client: Any) -> Call:
+def run_operation(
+    doc: Doc,
+    op: Mapping[str, Any],
+    server: PrismServer,
+    client: Any,
+    tamper: Callable[[dict[str, Any]], None] | None = None,
+) -> Call:
+    """Call `op` with arguments from the doc and list every problem; `tamper` spoils them (negative tests)."""
     call = Call(op_id=f"{op['doc']}/{op['name']} {op['method']} {op['path']}")
     module = importlib.import_module(op["module"])
     call.kwargs, call.sources, call.problems = build_kwargs(doc, op, module.sync_detailed)
+    if tamper is not None:
+        tamper(call.kwargs)
 
     hooks = client.get_httpx_client().event_hooks
     answers: list[httpx.Response] = []
@@ -191,9 +243,11 @@ def run_operation(doc: Doc, op: Mapping[str, Any], server: PrismServer, client: 
         call.log = server.log_since(offset)
         if answers:
             call.status = answers[-1].status_code
-            violations = answers[-1].headers.get("sl-violations")
-            if violations:
-                call.problems.append(f"Prism answered {call.status} with violations: {violations}")
+            violations = _violations(answers[-1].headers.get("sl-violations"))
+            call.problems += violations
+            call.request_rejected = call.status in (406, 415, 422) or any(
+                v.startswith("Prism rejected") for v in violations
+            )
         call.problems.append(
             f"the {call.status} response did not parse into the typed model: {type(exc).__name__}: {exc}"
         )
@@ -206,17 +260,21 @@ def run_operation(doc: Doc, op: Mapping[str, Any], server: PrismServer, client: 
     call.status = int(response.status_code)
     call.body = response.content
 
+    violations = _violations(response.headers.get("sl-violations"))
+    call.request_rejected = call.status in (406, 415, 422) or any(v.startswith("Prism rejected") for v in violations)
     if not 200 <= call.status < 300:
-        detail = response.headers.get("sl-violations") or call.body[:500].decode("utf-8", "replace")
+        detail = "; ".join(violations) or call.body[:500].decode("utf-8", "replace")
         call.problems.append(f"Prism answered {call.status}: {detail}")
-    elif "sl-violations" in response.headers:
-        call.problems.append(f"Prism reported violations: {response.headers['sl-violations']}")
+    else:
+        call.problems += violations
     operation = doc.operation(op["method"], op["path"])
     response_doc = doc.resolve(operation.get("responses", {}).get(str(call.status), {}))
     for line in violations_in_log(call.log):
         # A body-less answer (204) has no content to negotiate: Prism's "Unable to find content" is noise there.
         if "Unable to find content for" in line and not response_doc.get("content"):
             continue
+        if violations and line.startswith("[VALIDATOR]"):
+            continue  # the same violations as the sl-violations header, already listed
         call.problems.append(f"Prism log: {line}")
 
     if call.requests:
@@ -246,3 +304,24 @@ def run_operation(doc: Doc, op: Mapping[str, Any], server: PrismServer, client: 
             except ValueError:
                 call.problems.append("the response body is not JSON although the doc gives it a schema")
     return call
+
+
+# Statuses with which the sandbox says "this request is malformed" (as opposed to 404/409 state answers).
+SANDBOX_REJECTS = (400, 406, 415, 422)
+
+
+def call_sandbox(op: Mapping[str, Any], kwargs: dict[str, Any], client: Any) -> httpx.Response:
+    """Send the same arguments through the same generated function to the sandbox."""
+    module = importlib.import_module(op["module"])
+    sent: list[httpx.Response] = []
+    hooks = client.get_httpx_client().event_hooks
+    hooks["response"].append(sent.append)
+    try:
+        module.sync_detailed(client=client, **kwargs)
+    except (KeyError, TypeError, ValueError, AttributeError):
+        pass  # parsing is judged against Prism; here only the verdict on the request matters
+    finally:
+        hooks["response"].remove(sent.append)
+    for r in sent:
+        r.read()
+    return sent[-1]

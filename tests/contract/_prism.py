@@ -149,7 +149,7 @@ class PrismServer:
         log = self.log_path.open("wb")
         try:
             self.proc = subprocess.Popen(
-                [str(prism), "mock", str(self.doc_path), "-h", "127.0.0.1", "-p", str(self.port), "--errors"],
+                [str(prism), "mock", str(self.doc_path), "-h", "127.0.0.1", "-p", str(self.port)],
                 stdin=subprocess.DEVNULL,
                 stdout=log,
                 stderr=subprocess.STDOUT,

@@ -58,3 +58,23 @@ def client_for(clients: dict[str, Any], name: str, url: str) -> Any:
     if name not in clients:
         clients[name] = make_client(url)
     return clients[name]
+
+
+@pytest.fixture(scope="session")
+def prism_calls() -> dict[str, Any]:
+    """Prism verdicts by operation module, so the sandbox comparison reuses the same call."""
+    return {}
+
+
+@pytest.fixture(scope="session")
+def sandbox_client(sandbox_docs: Any) -> Iterator[Any]:
+    """A PiwikPro client (demo client credentials) on one sandbox for the whole session."""
+    from piwik_pro import PiwikPro
+    from piwik_pro.sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Sandbox
+
+    with Sandbox(sandbox_docs) as sb:
+        client = PiwikPro(sb.url, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, allow_insecure_http=True, max_retries=0)
+        try:
+            yield client
+        finally:
+            client.close()

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from ._args import Doc
-from ._check import run_operation
+from ._check import SANDBOX_REJECTS, Call, call_sandbox, run_operation
 from ._prism import PrismFarm
 from .conftest import client_for
 
@@ -33,11 +33,16 @@ def _params() -> list[Any]:
 
 @pytest.mark.parametrize("op", _params())
 def test_operation_against_prism(
-    op: dict[str, Any], fixed_docs: dict[str, Any], prism_farm: PrismFarm, clients: dict[str, Any]
+    op: dict[str, Any],
+    fixed_docs: dict[str, Any],
+    prism_farm: PrismFarm,
+    clients: dict[str, Any],
+    prism_calls: dict[str, Call],
 ) -> None:
     server = prism_farm.server(op["doc"])
     client = client_for(clients, op["doc"], server.url)
     call = run_operation(Doc(fixed_docs[op["doc"]]), op, server, client)
+    prism_calls[op["module"]] = call
     report_path = os.environ.get("PIWIK_PRO_CONTRACT_REPORT")
     if report_path:  # one JSON line per operation, for triage across a whole run
         with open(report_path, "a") as f:
@@ -59,4 +64,29 @@ def test_index_matches_doc(op: dict[str, Any], fixed_docs: dict[str, Any]) -> No
     assert indexed == declared, f"index has {sorted(indexed - declared)}, doc has {sorted(declared - indexed)}"
     assert Doc(fixed_docs[op["doc"]]).doc["paths"].get(op["path"]) is not None, (
         f"index path {op['path']!r} is not the doc's path template"
+    )
+
+
+@pytest.mark.parametrize("op", _params())
+def test_sandbox_agrees_with_prism(
+    op: dict[str, Any],
+    fixed_docs: dict[str, Any],
+    prism_farm: PrismFarm,
+    clients: dict[str, Any],
+    prism_calls: dict[str, Call],
+    sandbox_client: Any,
+) -> None:
+    """The sandbox accepts exactly the requests Prism accepts (404/409 for unknown ids do not count)."""
+    call = prism_calls.get(op["module"])
+    if call is None:  # run alone (-k): call Prism here
+        server = prism_farm.server(op["doc"])
+        call = run_operation(Doc(fixed_docs[op["doc"]]), op, server, client_for(clients, op["doc"], server.url))
+    if call.status is None:
+        pytest.skip(f"no Prism verdict for {call.op_id}")
+    answer = call_sandbox(op, call.kwargs, sandbox_client)
+    sandbox_rejects = answer.status_code in SANDBOX_REJECTS
+    assert sandbox_rejects == call.request_rejected, (
+        f"{call.op_id}: Prism {'rejects' if call.request_rejected else 'accepts'} the request ({call.status}), "
+        f"the sandbox {'rejects' if sandbox_rejects else 'accepts'} it ({answer.status_code}: "
+        f"{answer.text[:400]})\n" + call.report()
     )
