@@ -27,6 +27,8 @@ def load_sources(path: Path = SOURCES_FILE) -> list[DocSource]:
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     base = data["base_url"]
     return [
-        DocSource(package=name, file=entry["file"], accessor=entry["accessor"], url=entry.get("url", base + entry["file"]))
+        DocSource(
+            package=name, file=entry["file"], accessor=entry["accessor"], url=entry.get("url", base + entry["file"])
+        )
         for name, entry in data["docs"].items()
     ]
