@@ -219,9 +219,10 @@ def _ops_show(args: argparse.Namespace, op: OperationInfo) -> int:
     out.append(f"  python: pp.{op.qualified_name}(...)  (module {op.module})")
     out.append("parameters:" if op.parameters else "parameters: none")
     try:
-        types = _params.parameter_types(op.load().sync_detailed)
-    except (ImportError, AttributeError):
-        types = {}
+        function = op.load().sync_detailed
+    except (ImportError, AttributeError):  # the index without its module: show what the index knows
+        function = None
+    types = _params.parameter_types(function) if function else {}
     width = max((len(p.name) for p in op.parameters), default=0)
     for p in op.parameters:
         flag = "required" if p.required else "optional"
@@ -236,6 +237,11 @@ def _ops_show(args: argparse.Namespace, op: OperationInfo) -> int:
                 walk(f.children, indent + 2)
 
         walk(fields, 2)
+        if not fields and function:
+            # A union body (one model per variant, e.g. per tag template): name the variants.
+            variants = [v for v in _params.body_variants(function) if v != body.model]
+            if variants:
+                out.append(f"  one of {len(variants)} models: {', '.join(variants)}")
     if op.pagination:
         out.append(f"pagination: {op.pagination} (call with --all to fetch every page)")
     words = [f"{p.name}=..." for p in op.parameters if p.required] + (["--data @body.json"] if body else [])

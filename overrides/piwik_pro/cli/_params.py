@@ -104,6 +104,12 @@ def parameter_types(fn: Callable[..., Any]) -> dict[str, str]:
     return {name: describe(tp) for name, tp in hints.items() if name not in ("client", "body", "return")}
 
 
+def body_variants(fn: Callable[..., Any]) -> list[str]:
+    """Model names a generated function's `body` may be (several for a oneOf body)."""
+    _, hints = _signature(fn)
+    return [getattr(o, "__name__", str(o)) for o in _options(hints.get("body", Any)) if hasattr(o, "from_dict")]
+
+
 def _convert_one(text: str, tp: Any) -> Any:
     if tp is str or tp is Any:
         return text
