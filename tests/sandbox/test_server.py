@@ -112,7 +112,9 @@ def test_cli_prints_url_and_credentials_and_stops_on_sigterm(docs_source: str, h
             if line.startswith("Press Ctrl-C"):
                 break
         output = "".join(lines)
-        url = next(line.split()[1] for line in lines if line.strip().startswith("URL"))
+        urls = [line.split()[1] for line in lines if line.strip().startswith("URL")]
+        assert urls, (output, process.stderr.read() if process.poll() is not None and process.stderr else "")
+        url = urls[0]
         assert url.startswith("http://127.0.0.1:")
         assert DEMO_CLIENT_ID in output and DEMO_CLIENT_SECRET in output
         token = http.post(
