@@ -263,11 +263,11 @@ class _BaseClient:
         headers: Mapping[str, str] | None,
         client: httpx.Client | httpx.AsyncClient,
     ) -> httpx.Request:
-        url = httpx.URL(path)
-        if url.is_absolute_url:
+        if not path.startswith("/"):  # an absolute URL is fine only on our own host
+            url = httpx.URL(path)
             base = self._shared.base_url
             if (url.scheme, url.host, url.port) != (base.scheme, base.host, base.port):
-                raise ValueError(f"request() takes a path on {base} (like /api/users/v2), not {url.host}")
+                raise ValueError(f"request() takes a path on {base} (like /api/users/v2), not {url.host or path!r}")
             path = url.raw_path.decode("ascii")
         method = method.upper()
         op = match_path(method, path)

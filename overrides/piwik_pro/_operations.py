@@ -204,8 +204,11 @@ def _path_table() -> list[tuple[str, re.Pattern[str], int, OperationInfo]]:
 
 def match_path(method: str, path: str) -> OperationInfo | None:
     """The operation a concrete `METHOD /path` belongs to, if the index knows it."""
-    method = method.upper()
-    path = path.split("?", 1)[0]
+    return _match_path(method.upper(), path.split("?", 1)[0])
+
+
+@functools.lru_cache(maxsize=1024)  # scripts call the same few paths over and over
+def _match_path(method: str, path: str) -> OperationInfo | None:
     try:
         table = _path_table()
     except ModuleNotFoundError:
