@@ -87,13 +87,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
 
     p = add("ops", "list operations (`ops [API] [--search TEXT]`), or show one (`ops show OPERATION`)")
-    p.add_argument("words", nargs="*", metavar="API | show OPERATION", help="filter by API, or `show NAME`")
+    p.add_argument("words", nargs="*", default=[], metavar="API | show OPERATION", help="filter by API, or `show NAME`")
     p.add_argument("--search", metavar="TEXT", help="only operations whose name, path or summary contain TEXT")
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
 
     p = add("call", "call an operation by name and print the response as JSON")
     p.add_argument("operation", help="operation name, e.g. list_users (see `piwik-pro ops`)")
-    p.add_argument("params", nargs="*", metavar="name=value", help="path and query parameters")
+    p.add_argument("params", nargs="*", default=[], metavar="name=value", help="path and query parameters")
     p.add_argument("--data", metavar="JSON|@FILE|-", help="request body: JSON text, @file, or - for stdin")
     p.add_argument("--all", action="store_true", help="follow pagination and print every item of a list operation")
 
