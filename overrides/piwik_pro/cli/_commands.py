@@ -71,9 +71,11 @@ class Session:
                 self.creds.client_id,
                 self.creds.client_secret,
                 token_store=None if _opt(self.args, "no_cache") else self.store(),
+                allow_insecure_http=bool(_opt(self.args, "allow_insecure_http")),
             )
         except ValueError as exc:
-            raise UsageError(f"{self.redactor.text(str(exc))} (host from {self.creds.sources.get('host')})") from None
+            message = str(exc).replace("allow_insecure_http=True", "--allow-insecure-http")
+            raise UsageError(f"{self.redactor.text(message)} (host from {self.creds.sources.get('host')})") from None
         hooks = client.get_httpx_client().event_hooks
         if self.verbose:
             verbose = _output.Verbose(self.redactor)

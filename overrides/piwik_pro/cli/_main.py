@@ -56,6 +56,9 @@ def _common() -> _Parser:
     )
     group.add_argument("--no-cache", action="store_true", default=s, help="do not read or write the token cache")
     group.add_argument(
+        "--allow-insecure-http", action="store_true", default=s, help="allow an http:// host that is not loopback"
+    )
+    group.add_argument(
         "-v", "--verbose", action="store_true", default=s, help="print requests and responses (secrets redacted)"
     )
     return common
