@@ -152,3 +152,18 @@ def test_hierarchy_is_exported() -> None:
     assert issubclass(piwik_pro.APIConnectionError, PiwikProError)
     for cls in (BadRequestError, AuthenticationError, RateLimitError, InternalServerError):
         assert issubclass(cls, APIStatusError)
+
+
+def test_parse_retry_after_forms() -> None:
+    from datetime import datetime, timedelta, timezone
+    from email.utils import format_datetime
+
+    from piwik_pro._retry import parse_retry_after
+
+    assert parse_retry_after(httpx.Headers({"Retry-After": "3"})) == 3.0
+    assert parse_retry_after(httpx.Headers({"retry-after-ms": "250"})) == 0.25
+    assert parse_retry_after(httpx.Headers({})) is None
+    assert parse_retry_after(httpx.Headers({"Retry-After": "soon"})) is None
+    later = format_datetime(datetime.now(timezone.utc) + timedelta(seconds=120), usegmt=True)
+    seconds = parse_retry_after(httpx.Headers({"Retry-After": later}))
+    assert seconds is not None and 100 < seconds <= 120

@@ -180,3 +180,18 @@ def test_request_unknown_path_uses_body_shape(sandbox: Sandbox, pp: PiwikPro) ->
             pp.request("POST", "/api/not-in-any-doc", json=body)
     sent = [r.content_type for r in api_requests(sandbox)]
     assert sent == [JSON_API, "application/json"]
+
+
+def test_request_content_type_override_and_extra_headers(sandbox: Sandbox, pp: PiwikPro) -> None:
+    with contextlib.suppress(piwik_pro.APIStatusError):
+        pp.request(
+            "POST",
+            "/api/not-in-any-doc",
+            json={"a": 1},
+            content_type="application/merge-patch+json",
+            headers={"X-Trace": "t1"},
+        )
+    record = api_requests(sandbox)[-1]
+    assert record.content_type == "application/merge-patch+json"
+    assert record.headers["x-trace"] == "t1"
+    assert record.json() == {"a": 1}

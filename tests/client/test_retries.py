@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 
 import httpx
@@ -9,12 +10,13 @@ import pytest
 from piwik_pro import (
     APIConnectionError,
     APITimeoutError,
+    AsyncPiwikPro,
     BadRequestError,
     InternalServerError,
     PiwikPro,
     RateLimitError,
 )
-from piwik_pro.sandbox import Sandbox
+from piwik_pro.sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Sandbox
 
 from .conftest import api_requests
 
@@ -178,3 +180,25 @@ def test_bad_request_carries_the_json_api_errors(sandbox: Sandbox, pp: PiwikPro)
     assert err.errors and err.errors[0].title and err.errors[0].pointer
     assert err.request_id is not None
     assert hits(sandbox, "POST", INVITE) == 1
+
+
+def test_async_retries_and_post_timeout(sandbox: Sandbox) -> None:
+    async def main() -> None:
+        async with AsyncPiwikPro(sandbox.url, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET) as pp:
+            sandbox.faults.add(kind="status", status=503, times=2, route=f"GET {LIST}")
+            assert (await pp.request("GET", LIST)).status_code == 200
+            sandbox.faults.add(kind="status", status=429, times=1, retry_after=0.05, route=f"POST {INVITE}")
+            assert (await pp.request("POST", INVITE, json=invite_body("async@example.com"))).status_code == 201
+            sandbox.faults.add(kind="delay", seconds=1.0, times=1, route=f"POST {INVITE}")
+            with pytest.raises(APITimeoutError):
+                await pp.with_options(timeout=httpx.Timeout(5.0, read=0.3)).request(
+                    "POST", INVITE, json=invite_body("slow@example.com")
+                )
+            sandbox.faults.add(kind="status", status=500, times=None, route=f"GET {LIST}")
+            with pytest.raises(InternalServerError):
+                await pp.with_options(max_retries=1).request("GET", LIST)
+
+    asyncio.run(main())
+    assert [r.status for r in api_requests(sandbox) if r.method == "GET"] == [503, 503, 200, 500, 500]
+    assert [r.status for r in api_requests(sandbox) if r.method == "POST"][:2] == [429, 201]
+    assert hits(sandbox, "POST", INVITE) == 3  # 429 + retry, then the timed-out one, sent once

@@ -11,6 +11,7 @@ import asyncio
 import importlib
 from typing import Any
 
+import piwik_pro
 import pytest
 from piwik_pro import AsyncPiwikPro, NotFoundError, OperationInfo, PiwikPro
 from piwik_pro._operations import match_path
@@ -118,3 +119,19 @@ def test_walkthrough_async(sandbox: Sandbox) -> None:
 
     asyncio.run(main())
     assert sandbox.tokens_issued == 1
+
+
+@pytest.mark.xfail(
+    reason="generated *_detailed parse documented error statuses with response.json(); an HTML body "
+    "there raises JSONDecodeError before raise_for_status (template fix: parse error bodies leniently)",
+    strict=False,
+)
+def test_html_error_on_a_documented_status_through_generated_sync(sandbox: Sandbox, pp: PiwikPro) -> None:
+    invite = op("POST", "/api/users/v2/invite")
+    sandbox.faults.add(kind="html", status=400, times=1, route="POST /api/users/v2/invite")
+    body = body_model(
+        invite, {"data": {"type": "ppms/user", "attributes": {"email": "h@example.com", "language": "en-US"}}}
+    )
+    with pytest.raises(piwik_pro.BadRequestError) as caught:
+        invite.load().sync(client=pp, body=body)
+    assert caught.value.body_snippet == "400 Error"
