@@ -92,3 +92,15 @@ def test_client_satisfies_client_like() -> None:
     pp = PiwikPro("acme.piwik.pro", "id", SECRET)
     assert isinstance(pp, ClientLike)
     assert pp.raise_on_unexpected_status is False
+
+
+def test_wrong_host_answering_html_to_the_token_request() -> None:
+    import httpx
+    from piwik_pro import PiwikProError
+
+    page = httpx.MockTransport(lambda request: httpx.Response(200, html="<html><title>Welcome</title></html>"))
+    with (
+        PiwikPro("https://example.org", "id", SECRET, http_client=httpx.Client(transport=page)) as pp,
+        pytest.raises(PiwikProError, match="check the host"),
+    ):
+        pp.request("GET", "/api/users/v2")
