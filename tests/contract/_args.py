@@ -133,8 +133,11 @@ _FORMATS: dict[str, Any] = {
 }
 
 
-def synthesize(doc: Doc, schema: Any, depth: int = 0) -> Any:
-    """A deterministic, minimal value that satisfies `schema` (required fields only)."""
+def synthesize(doc: Doc, schema: Any, depth: int = 0, examples: bool = True) -> Any:
+    """A deterministic, minimal value that satisfies `schema` (required fields only).
+
+    `examples=False` ignores the schemas' own `example`s (used when one of them proved wrong).
+    """
     schema = doc.resolve(schema)
     if not isinstance(schema, Mapping) or depth > _MAX_DEPTH:
         return None
@@ -145,7 +148,7 @@ def synthesize(doc: Doc, schema: Any, depth: int = 0) -> Any:
     if schema.get("enum"):
         non_null = [v for v in schema["enum"] if v is not None]
         return non_null[0] if non_null else None
-    example = _schema_example(doc, schema)
+    example = _schema_example(doc, schema) if examples else _NO_EXAMPLE
     if example is not _NO_EXAMPLE:
         return example
     if "default" in schema:
@@ -154,7 +157,7 @@ def synthesize(doc: Doc, schema: Any, depth: int = 0) -> Any:
         if schema.get(key):
             options = [doc.resolve(o) for o in schema[key]]
             options = [o for o in options if o.get("type") != "null"] or options
-            return synthesize(doc, options[0], depth + 1)
+            return synthesize(doc, options[0], depth + 1, examples)
     kind = schema.get("type")
     if isinstance(kind, list):
         kind = next((k for k in kind if k != "null"), None)
@@ -162,23 +165,25 @@ def synthesize(doc: Doc, schema: Any, depth: int = 0) -> Any:
         kind = "object" if "properties" in schema else "array" if "items" in schema else None
     if kind == "object":
         props = schema.get("properties", {})
-        out = {name: synthesize(doc, props.get(name, {}), depth + 1) for name in schema.get("required", [])}
+        out = {name: synthesize(doc, props.get(name, {}), depth + 1, examples) for name in schema.get("required", [])}
         min_props = schema.get("minProperties", 0)
         extra = schema.get("additionalProperties")
         if len(out) < min_props:
             for name, sub in props.items():
                 if len(out) >= min_props:
                     break
-                out.setdefault(name, synthesize(doc, sub, depth + 1))
+                out.setdefault(name, synthesize(doc, sub, depth + 1, examples))
             if len(out) < min_props and isinstance(extra, Mapping):
-                out.update({f"key{i}": synthesize(doc, extra, depth + 1) for i in range(min_props - len(out))})
+                out.update(
+                    {f"key{i}": synthesize(doc, extra, depth + 1, examples) for i in range(min_props - len(out))}
+                )
         return out
     if kind == "array":
         count = max(1, int(schema.get("minItems", 1)))
         items = schema.get("items", {})
         if schema.get("uniqueItems") and count > 1:
-            return [_distinct(synthesize(doc, items, depth + 1), i) for i in range(count)]
-        return [synthesize(doc, items, depth + 1) for _ in range(count)]
+            return [_distinct(synthesize(doc, items, depth + 1, examples), i) for i in range(count)]
+        return [synthesize(doc, items, depth + 1, examples) for _ in range(count)]
     if kind in ("integer", "number"):
         value: float = schema.get("minimum", 1)
         if schema.get("exclusiveMinimum") is True:
@@ -273,11 +278,25 @@ def to_python(tp: Any, value: Any) -> Any:
     if value is None:
         return None
     options = _strip_optional(tp)
-    chosen = next((o for o in options if _kind_matches(o, value)), options[0])
+    matching = [o for o in options if _kind_matches(o, value)] or options[:1]
+    if len(matching) > 1:
+        # A union (oneOf): the first member that takes the value, as the generated parser would pick.
+        errors: list[Exception] = []
+        for option in matching:
+            try:
+                return _convert(option, value)
+            except (ValueError, TypeError, KeyError, AttributeError) as exc:
+                errors.append(exc)
+        raise errors[0]
+    return _convert(matching[0], value)
+
+
+def _convert(chosen: Any, value: Any) -> Any:
     origin = typing.get_origin(chosen)
     if origin is list:
         (item_tp,) = typing.get_args(chosen) or (Any,)
-        values = value if isinstance(value, list) else [value]
+        # An array example written in its serialized form ("a,b", style=form, explode=false) is split.
+        values = value if isinstance(value, list) else value.split(",") if isinstance(value, str) else [value]
         return [to_python(item_tp, v) for v in values]
     if origin is dict or chosen is Any or chosen is object:
         return value
