@@ -40,6 +40,7 @@ from . import (
     schema_order,
     single_member_unions,
     swagger2,
+    union_order,
 )
 from ._walk import Path, Record, Visitor, pointer, walk_all_schemas
 
@@ -57,6 +58,7 @@ RULES: tuple[ModuleType, ...] = (
     nullable_unions,
     single_member_unions,
     allof_non_objects,
+    union_order,
     ndjson_streams,
     examples_conform,
     patches,

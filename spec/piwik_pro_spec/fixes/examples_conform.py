@@ -114,6 +114,8 @@ class _Conformer:
                 schema["nullable"] = True
                 self.record(path, "example has null here: nullable")
             return
+        if self._widen(schema, path, example):
+            return
         for i, member in enumerate(schema.get("allOf") or []):
             self.walk(member, (*path, "allOf", i), example, depth + 1)
         for key in ("oneOf", "anyOf"):
@@ -138,6 +140,30 @@ class _Conformer:
             for item in example:
                 self.walk(schema["items"], (*path, "items"), item, depth + 1)
 
+    def _widen(self, schema: dict[str, Any], path: Path, example: Any) -> bool:
+        """If no type the schema allows fits the example's JSON type, allow that type too. True if widened."""
+        got = _JSON_TYPES.get(type(example))
+        if got is None:
+            return False
+        members = [*(schema.get("oneOf") or []), *(schema.get("anyOf") or [])]
+        if members:
+            kinds = [_type_of(self.doc, m) for m in members]
+            if any(k is None or _fits(k, got) for k in kinds):
+                return False
+            key = "oneOf" if schema.get("oneOf") else "anyOf"
+            schema[key].append(_schema_of(example))
+            self.record((*path, key), f"example has a {got} here: added a {got} member")
+            return True
+        kind = schema.get("type")
+        if not isinstance(kind, str) or _fits(kind, got) or schema.get("allOf"):
+            return False
+        old = {k: v for k, v in schema.items() if k not in ("description", "title", "nullable")}
+        for k in old:
+            del schema[k]
+        schema["anyOf"] = [old, _schema_of(example)]
+        self.record(path, f"example has a {got} where the schema says {kind}: anyOf [{kind}, {got}]")
+        return True
+
     def _object(self, schema: dict[str, Any], path: Path, example: dict[str, Any], depth: int) -> None:
         required = schema.get("required")
         if isinstance(required, list):
@@ -158,6 +184,22 @@ class _Conformer:
                 if key not in known:
                     props[key] = _schema_of(value)
                     self.record((*path, "properties", key), f"example has undeclared property {key!r}: declared")
+
+
+def _fits(kind: str, got: str) -> bool:
+    return kind == got or (kind == "number" and got == "integer")
+
+
+def _type_of(doc: dict[str, Any], member: Any) -> str | None:
+    target, _ = _deref(doc, member, ())
+    if not isinstance(target, dict):
+        return None
+    kind = target.get("type")
+    if kind is None and (target.get("properties") or target.get("allOf")):
+        return "object"
+    if target.get("oneOf") or target.get("anyOf"):
+        return None  # a nested union: do not judge
+    return kind if isinstance(kind, str) else None
 
 
 def _schema_of(value: Any) -> dict[str, Any]:

@@ -31,6 +31,8 @@ VERBS = {
     "list", "get", "create", "add", "update", "edit", "set", "delete", "remove", "copy", "test", "count",
     "check", "change", "invite", "activate", "deactivate", "publish", "restore", "import", "export",
     "snapshot", "send", "execute", "fetch", "track", "stream", "move", "enable", "disable", "reset",
+    "upload", "download", "search", "validate", "preview", "assign", "unassign", "grant", "revoke",
+    "accept", "reject", "approve", "cancel", "start", "stop", "run", "archive", "query",
 }  # fmt: skip
 # HTTP verbs are not readable on their own: `post_audience` says nothing `create_audience` does not.
 _HTTP_ONLY = {"post", "put", "patch"}
