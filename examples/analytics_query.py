@@ -11,14 +11,14 @@ import datetime
 import os
 
 from piwik_pro import PiwikPro
-from piwik_pro_api.analytics.models import PostApiAnalyticsV1QueryBody
+from piwik_pro_api.analytics.models import ExecuteQueryBody
 
 SITE_ID = os.environ.get("PIWIK_PRO_SITE_ID", "00000000-0000-4000-8000-000000000001")
 
 
 def main() -> None:
     today = datetime.date.today()
-    query = PostApiAnalyticsV1QueryBody.from_dict(
+    query = ExecuteQueryBody.from_dict(
         {
             "website_id": SITE_ID,
             "date_from": str(today - datetime.timedelta(days=7)),

@@ -19,18 +19,18 @@ def main() -> None:
                 }
             }
         )
-        created = pp.apps.api_app_add_v2(body=new_app)
+        created = pp.apps.create_app(body=new_app)
         app_id = created.data.id
         print(f"created app {created.data.attributes.name!r}: {app_id}")
 
         # paginate() follows the offset/limit pages until meta.total is reached.
-        names = [app.attributes.name for app in pp.apps.api_app_list_v2.paginate(limit=50)]
+        names = [app.attributes.name for app in pp.apps.list_apps.paginate(limit=50)]
         print(f"{len(names)} app(s) in the account")
 
-        details = pp.apps.api_apps_details_v2(app_id=app_id)
+        details = pp.apps.get_app(app_id=app_id)
         print(f"{details.data.attributes.name}: urls {details.data.attributes.urls}")
 
-        pp.apps.api_app_delete_v2(app_id=app_id)
+        pp.apps.delete_app(app_id=app_id)
         print("deleted it")
 
 

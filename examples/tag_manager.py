@@ -10,7 +10,7 @@ import os
 import time
 
 from piwik_pro import PiwikPro
-from piwik_pro_api.tag_manager_tags.models import PostApiTagV1AppIdTagsCustomTagAsynchronous
+from piwik_pro_api.tag_manager_tags.models import CreateTagCustomTagAsynchronous
 
 APP_ID = os.environ.get("PIWIK_PRO_APP_ID", "00000000-0000-4000-8000-000000000001")  # the site/app to change
 
@@ -20,9 +20,7 @@ def wait_for(pp: PiwikPro, operation_id: str, timeout: float = 60.0) -> str:
     deadline = time.monotonic() + timeout
     delay = 0.5
     while True:
-        operation = pp.tag_manager.operations.get_api_tag_v1_app_id_operations_operation_id(
-            app_id=APP_ID, operation_id=operation_id
-        )
+        operation = pp.tag_manager.operations.get_operation(app_id=APP_ID, operation_id=operation_id)
         state = operation.data.attributes.state
         if state in ("completed", "failed") or time.monotonic() > deadline:
             return str(state)
@@ -33,7 +31,7 @@ def wait_for(pp: PiwikPro, operation_id: str, timeout: float = 60.0) -> str:
 def main() -> None:
     with PiwikPro.from_env() as pp:
         # The create-tag body is one of many tag templates, each its own model: here a custom tag.
-        custom_tag = PostApiTagV1AppIdTagsCustomTagAsynchronous.from_dict(
+        custom_tag = CreateTagCustomTagAsynchronous.from_dict(
             {
                 "data": {
                     "type": "tag",
@@ -47,10 +45,10 @@ def main() -> None:
                 }
             }
         )
-        tag = pp.tag_manager.tags.post_api_tag_v1_app_id_tags(app_id=APP_ID, body=custom_tag)
+        tag = pp.tag_manager.tags.create_tag(app_id=APP_ID, body=custom_tag)
         print(f"created tag {tag.data.attributes.name!r}: {tag.data.id}")
 
-        published = pp.tag_manager.versions.post_api_tag_v1_app_id_versions_draft_publish(app_id=APP_ID)
+        published = pp.tag_manager.versions.publish_draft_version(app_id=APP_ID)
         operation_id = published.data.relationships.operation.data.id
         print(f"publishing the draft: operation {operation_id}")
 

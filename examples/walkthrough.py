@@ -31,22 +31,22 @@ def main() -> None:
         invite = JsonApiUserInvite.from_dict(
             {"data": {"type": "ppms/user", "attributes": {"email": "user@example.com", "language": "en-US"}}}
         )
-        invited = pp.users.api_users_invited_v2(body=invite)
+        invited = pp.users.invite_user(body=invite)
         user_id = invited.data.id
         print(f"2. invited user@example.com: id {user_id}")
 
-        user = pp.users.api_users_user_details_v2(user_id=user_id)
+        user = pp.users.get_user(user_id=user_id)
         print(f"3. {user.data.attributes.email} speaks {user.data.attributes.language}")
 
         edit = JsonApiEditUser.from_dict(
             {"data": {"id": str(user_id), "type": "ppms/user", "attributes": {"language": "de-DE"}}}
         )
-        pp.users.api_users_edit_v2(user_id=user_id, body=edit)  # 204 No Content
-        print(f"4. language is now {pp.users.api_users_user_details_v2(user_id=user_id).data.attributes.language}")
+        pp.users.update_user(user_id=user_id, body=edit)  # 204 No Content
+        print(f"4. language is now {pp.users.get_user(user_id=user_id).data.attributes.language}")
 
-        pp.users.api_users_delete_v2(user_id=user_id)  # 204 No Content
+        pp.users.delete_user(user_id=user_id)  # 204 No Content
         try:
-            pp.users.api_users_user_details_v2(user_id=user_id)
+            pp.users.get_user(user_id=user_id)
         except NotFoundError as exc:  # typed errors carry the API's JSON:API error list
             print(f"5. deleted; getting them again: {exc.status_code} {exc.errors[0].title}")
 
