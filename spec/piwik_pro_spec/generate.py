@@ -49,14 +49,17 @@ class DocResult:
 
 
 def pipeline_fingerprint() -> str:
-    """sha256 over every input besides the docs that shapes the output.
+    """sha256 over every input besides the docs that shapes the output or the lock.
 
-    Fixes code, templates, generator config, this module and the generator
-    version: change any of them and every doc is regenerated.
+    Fixes code, templates, generator config, generate.py, lock.py,
+    sources.toml and the generator version: change any of them and every doc
+    is regenerated.
     """
     digest = hashlib.sha256()
     digest.update(f"{GENERATOR} {GENERATOR_VERSION}\n".encode())
-    files = [GENERATOR_CONFIG, Path(__file__).resolve()]
+    here = Path(__file__).resolve().parent
+    # generate.py renders the code, lock.py shapes the lock entries, sources.toml the index.
+    files = [GENERATOR_CONFIG, here / "generate.py", here / "lock.py", SPEC_DIR / "sources.toml"]
     files += sorted(p for p in FIXES_DIR.rglob("*.py") if "__pycache__" not in p.parts)
     files += sorted(p for p in TEMPLATES_DIR.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
     for path in files:

@@ -23,12 +23,11 @@ import sys
 import tempfile
 import time
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import generate
+from . import changes, generate, lock
 from .download import SOURCE_ENV, DownloadError, describe_source, fetch_docs, resolve_source
 from .sources import SOURCES_FILE, DocSource, load_sources
 
@@ -127,7 +126,12 @@ def _run(args: argparse.Namespace) -> int:
         _say(f"[{next(counter):{len(str(total))}}/{total}] {doc.package:<24} fetched {size}")
 
     raw = fetch_docs(selected, source, missing_ok=True, progress=progress)
+    fingerprint = generate.pipeline_fingerprint()
+    pipeline = {"generator": f"{generate.GENERATOR} {generate.GENERATOR_VERSION}", "fingerprint": fingerprint}
+    old_lock = lock.read_lock(args.lock)
+    manifest = _read_manifest(output)
     docs: dict[str, Doc] = {}
+    unchanged: dict[str, dict[str, Any]] = {}  # package -> its old lock entry, still exact
     removed: list[str] = []
     incomplete: dict[str, str] = {}  # --allow-incomplete only
     for src in selected:
@@ -135,19 +139,24 @@ def _run(args: argparse.Namespace) -> int:
         if data is None:
             removed.append(src.package)
             continue
+        sha = hashlib.sha256(data).hexdigest()
+        reused = None if args.force else lock.reusable_entry(old_lock, src.package, sha, pipeline)
+        if reused is not None and manifest.get(src.package) == {"sha256": sha, "fingerprint": fingerprint}:
+            # Same bytes, same pipeline, and the output was built from them: nothing to fix or generate.
+            unchanged[src.package] = reused
+            continue
         try:
             docs[src.package] = _fix(src, data)
         except NotOpenAPI3 as exc:
             if not args.allow_incomplete:
                 raise
             incomplete[src.package] = str(exc)
-    _report_fixes(docs, args.reports, args.verbose)
+    _report_fixes(docs, args.reports, args.verbose, len(unchanged))
 
     # 2. lock and change report
-    fingerprint = generate.pipeline_fingerprint()
-    old_lock, new_lock, report = _lock_and_report(args, sources, docs, removed, fingerprint)
+    new_lock, report = _lock_and_report(args, sources, docs, unchanged, removed, old_lock, pipeline)
     if args.check:
-        return 0 if report is None or report.is_empty else 1
+        return 0 if report.is_empty else 1
 
     kept_removed = [] if args.allow_removals else removed
     if kept_removed:
@@ -157,12 +166,11 @@ def _run(args: argparse.Namespace) -> int:
         )
 
     # 3. what needs generating
-    manifest = _read_manifest(output)
     todo = [
         p for p, d in docs.items() if args.force or manifest.get(p) != {"sha256": d.sha256, "fingerprint": fingerprint}
     ]
     deleting = [p for p in removed if args.allow_removals and (output / generate.ROOT_PACKAGE / p).exists()]
-    lock_changed = new_lock is not None and new_lock != old_lock and not incomplete
+    lock_changed = new_lock != old_lock and not incomplete
     if not todo and not deleting and (output / generate.ROOT_PACKAGE / "_index.py").exists():
         if lock_changed:
             _write_lock(args.lock, new_lock)
@@ -178,7 +186,7 @@ def _run(args: argparse.Namespace) -> int:
     try:
         skipped = _build(args, sources, docs, todo, removed, manifest, fingerprint, output, build_dir)
         skipped = {**incomplete, **skipped}
-        write_lock = not skipped and new_lock is not None and new_lock != old_lock
+        write_lock = not skipped and new_lock != old_lock
         _swap(output, build_dir)
         if write_lock:
             try:
@@ -225,14 +233,15 @@ def _fix(src: DocSource, data: bytes) -> Doc:
     return Doc(source=src, raw=data, fixed=result.doc, fixes=list(result.applied))
 
 
-def _report_fixes(docs: dict[str, Doc], reports: Path, verbose: bool) -> None:
+def _report_fixes(docs: dict[str, Doc], reports: Path, verbose: bool, unchanged: int) -> None:
     lines = []
     for package, doc in docs.items():
         for fix in doc.fixes:
             lines.append(f"{package}: [{fix.rule}] {fix.location}: {fix.detail}")
     path = reports / "fix-report.txt"
     _write_text(path, "\n".join(lines) + ("\n" if lines else ""))
-    _say(f"\nSpec fixes: {len(lines)} applied" + (f" (every one listed in {path}):" if lines else "."))
+    skipped = f"; {unchanged} unchanged doc(s) not re-fixed" if unchanged else ""
+    _say(f"\nSpec fixes: {len(lines)} applied{skipped}" + (f" (every one listed in {path}):" if lines else "."))
     for package, doc in docs.items():
         if not doc.fixes:
             continue
@@ -249,33 +258,29 @@ def _lock_and_report(
     args: argparse.Namespace,
     sources: list[DocSource],
     docs: dict[str, Doc],
+    unchanged: dict[str, dict[str, Any]],
     removed: list[str],
-    fingerprint: str,
-) -> tuple[dict[str, Any] | None, dict[str, Any] | None, Any]:
-    try:
-        from . import changes, lock
-    except ImportError as exc:  # transitional: lock/changes land in a parallel change
-        _say(f"\n!!! lock and change report skipped: {exc}")
-        return None, None, None
-    old = lock.read_lock(args.lock)
+    old: dict[str, Any] | None,
+    pipeline: dict[str, Any],
+) -> tuple[dict[str, Any], Any]:
     old_entries: dict[str, Any] = dict((old or {}).get("docs", {}))
     entries: dict[str, dict[str, Any]] = {}
     for src in sources:
         if src.package in docs:
             d = docs[src.package]
             entries[src.package] = lock.doc_entry(src.package, src.file, d.raw, d.fixed)
+        elif src.package in unchanged:
+            entries[src.package] = unchanged[src.package]
         elif src.package in removed and args.allow_removals:
             continue
         elif src.package in old_entries:  # not selected (--only), or missing and kept
             entries[src.package] = old_entries[src.package]
-    new = lock.build_lock(
-        entries, {"generator": f"{generate.GENERATOR} {generate.GENERATOR_VERSION}", "fingerprint": fingerprint}
-    )
+    new = lock.build_lock(entries, pipeline)
     report = changes.compare(old, new)
     _say("\n" + report.to_text().rstrip())
     _write_text(args.reports / "changes.md", report.to_markdown())
     _write_text(args.reports / "changes.json", report.to_json())
-    return old, new, report
+    return new, report
 
 
 def _read_manifest(output: Path) -> dict[str, Any]:
@@ -377,10 +382,10 @@ def _generate_all(docs: list[Doc], build_dir: Path, jobs: int) -> dict[str, gene
         for i, (package, accessor, payload) in enumerate(payloads, 1):
             done(i, generate.generate_doc(package, accessor, payload, build_dir))
         return results
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
     with ProcessPoolExecutor(max_workers=min(jobs, n)) as pool:
         futures = [pool.submit(generate.generate_doc, p, a, payload, build_dir) for p, a, payload in payloads]
-        from concurrent.futures import as_completed
-
         for i, future in enumerate(as_completed(futures), 1):
             done(i, future.result())
     return results
@@ -430,8 +435,6 @@ def _swap_back(output: Path, build_dir: Path) -> None:
 
 
 def _write_lock(path: Path, new_lock: Any) -> None:
-    from . import lock
-
     lock.write_lock(path, new_lock)
 
 
