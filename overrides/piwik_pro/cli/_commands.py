@@ -225,10 +225,12 @@ def _ops_show(args: argparse.Namespace, op: OperationInfo) -> int:
     except (ImportError, AttributeError):  # the index without its module: show what the index knows
         function = None
     types = _params.parameter_types(function) if function else {}
-    width = max((len(p.name) for p in op.parameters), default=0)
-    for p in op.parameters:
+    # Both spellings work in `call`: the API's (userId, page[offset]) and Python's (user_id, pageoffset).
+    labels = [p.name if p.python_name == p.name else f"{p.name} | {p.python_name}" for p in op.parameters]
+    width = max((len(label) for label in labels), default=0)
+    for p, label in zip(op.parameters, labels, strict=True):
         flag = "required" if p.required else "optional"
-        out.append(f"  {p.name.ljust(width)}  {p.location:<5}  {flag}  {types.get(p.python_name, p.type)}")
+        out.append(f"  {label.ljust(width)}  {p.location:<5}  {flag}  {types.get(p.python_name, p.type)}")
     if body:
         ctype = op.request_content_type or "application/json"
         out.append(f"body ({body.model or 'JSON'}, {ctype}, {'required' if body.required else 'optional'}):")
