@@ -67,7 +67,7 @@ def find(name: str) -> OperationInfo:
     try:
         return piwik_pro.find_operation(name)
     except LookupError as exc:
-        raise UsageError(str(exc.args[0]) + " (search with `piwik-pro ops --search TEXT`)") from None
+        raise UsageError(str(exc.args[0])) from None  # names the close matches or the qualified choices
     except ImportError as exc:
         raise _missing_index(exc) from None
 
