@@ -146,9 +146,12 @@ def same(example: Any, got: Any, where: str = "$") -> str | None:
         return None if example is got else f"{where}: expected {example!r}, got {got!r}"
     if isinstance(example, int | float) and isinstance(got, int | float):
         return None if example == got else f"{where}: expected {example!r}, got {got!r}"
-    if isinstance(example, str) and isinstance(got, str):
-        if example == got or _same_datetime(example, got) or _same_uuid(example, got):
-            return None
+    if (
+        isinstance(example, str)
+        and isinstance(got, str)
+        and (example == got or _same_datetime(example, got) or _same_uuid(example, got))
+    ):
+        return None
     return f"{where}: expected {example!r:.80}, got {got!r:.80}"
 
 

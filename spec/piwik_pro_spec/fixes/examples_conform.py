@@ -187,7 +187,8 @@ class _Conformer:
 
 
 def _fits(kind: str, got: str) -> bool:
-    return kind == got or (kind == "number" and got == "integer")
+    # integer vs a fractional number is repaired as integer -> number, not widened to a union
+    return kind == got or {kind, got} == {"number", "integer"}
 
 
 def _type_of(doc: dict[str, Any], member: Any) -> str | None:

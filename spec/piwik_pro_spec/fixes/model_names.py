@@ -168,6 +168,15 @@ def apply(doc: dict[str, Any], package: str, record: Record) -> None:
         for i, param in enumerate(op.get("parameters") or []):
             if isinstance(param, dict) and isinstance(param.get("schema"), dict):
                 namer.walk(param["schema"], str(param.get("name")), endpoint, (*base, "parameters", i, "schema"), False)
+        # Responses first: on a clash the request body's schema is the one retitled ("... request").
+        for status, response in (op.get("responses") or {}).items():
+            if not isinstance(response, dict):
+                continue
+            for media, media_obj in (response.get("content") or {}).items():
+                if isinstance(media_obj, dict):
+                    rpath = (*base, "responses", status, "content", media, "schema")
+                    namer.walk(media_obj.get("schema"), f"response_{status}", endpoint, rpath, False)
+                break  # the generator reads the first usable media type only
         body = op.get("requestBody")
         if isinstance(body, dict):
             for media, media_obj in (body.get("content") or {}).items():
@@ -179,11 +188,3 @@ def apply(doc: dict[str, Any], package: str, record: Record) -> None:
                         (*base, "requestBody", "content", media, "schema"),
                         True,
                     )
-        for status, response in (op.get("responses") or {}).items():
-            if not isinstance(response, dict):
-                continue
-            for media, media_obj in (response.get("content") or {}).items():
-                if isinstance(media_obj, dict):
-                    rpath = (*base, "responses", status, "content", media, "schema")
-                    namer.walk(media_obj.get("schema"), f"response_{status}", endpoint, rpath, False)
-                break  # the generator reads the first usable media type only
