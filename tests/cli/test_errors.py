@@ -111,3 +111,18 @@ def test_api_network_and_auth_errors(run: Run, sandbox: Sandbox) -> None:
 
     down = run("token", env={"PIWIK_PRO_HOST": f"http://127.0.0.1:{_closed_port()}"})
     one_line_error(down, 3, "cannot reach the API")
+
+
+def test_server_faults(in_process: Callable[..., Result], sandbox: Sandbox) -> None:
+    user_list = operation("GET", "/api/users/v2")
+    route = "GET /api/users/v2"
+    sandbox.faults.add("html", route=route, times=None)  # an HTML 502 page from a proxy, every retry too
+    one_line_error(in_process("call", user_list.name), 1, "HTTP 502")
+    sandbox.faults.clear()
+    sandbox.faults.add("truncated", route=route, times=None)  # 200 with a cut-off JSON body
+    cut = in_process("call", user_list.name)
+    one_line_error(cut, 1, "broken JSON")
+    assert cut.out == ""  # half a document is not printed as if it were the answer
+    sandbox.faults.clear()
+    sandbox.faults.add("drop", route=route, times=None)  # the connection closes without an answer
+    one_line_error(in_process("call", user_list.name), 3, "cannot reach the API")

@@ -9,18 +9,21 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import datetime
+import json
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from . import _catalog, _config, _output, _params
-from ._errors import OK, UsageError
+from ._errors import OK, CLIError, UsageError
 
 if TYPE_CHECKING:
     import httpx
 
     from piwik_pro import OperationInfo, PiwikPro
+
+    from ._cache import FileTokenStore
 
 
 def _opt(args: argparse.Namespace, name: str) -> Any:
@@ -33,7 +36,7 @@ def _opt(args: argparse.Namespace, name: str) -> Any:
 class Session:
     """The resolved credentials, the client and what --verbose needs, for one command."""
 
-    def __init__(self, args: argparse.Namespace) -> None:
+    def __init__(self, args: argparse.Namespace, *, refresh: bool = False) -> None:
         self.args = args
         self.creds = _config.resolve(
             host=_opt(args, "host"),
@@ -45,9 +48,9 @@ class Session:
         self.verbose = bool(_opt(args, "verbose"))
         self.last_response: httpx.Response | None = None
         self._client: PiwikPro | None = None
-        self.refresh = False  # token --refresh: do not load the cached token
+        self.refresh = refresh  # token --refresh: do not load the cached token
 
-    def store(self) -> Any:
+    def store(self) -> FileTokenStore:
         from ._cache import FileTokenStore, cache_file
 
         creds = self.creds
@@ -86,7 +89,8 @@ class Session:
         return client
 
     def _remember(self, response: httpx.Response) -> None:
-        self.last_response = response
+        if not response.request.url.path.endswith("/auth/token"):  # the operation's answer, not the token's
+            self.last_response = response
 
     def close(self) -> None:
         if self._client is not None:
@@ -94,16 +98,14 @@ class Session:
 
     @contextmanager
     def progress(self, label: str) -> Iterator[_output.Progress]:
-        progress = _output.Progress(label)
-        if self.verbose:  # verbose lines and a spinner on one stderr garble each other
-            progress._enabled = False
-        with progress:
+        # Verbose lines and a spinner on one stderr would garble each other.
+        with _output.Progress(label, enabled=not self.verbose) as progress:
             yield progress
 
 
 @contextmanager
-def session(args: argparse.Namespace) -> Iterator[Session]:
-    s = Session(args)
+def session(args: argparse.Namespace, *, refresh: bool = False) -> Iterator[Session]:
+    s = Session(args, refresh=refresh)
     try:
         yield s
     finally:
@@ -114,9 +116,8 @@ def session(args: argparse.Namespace) -> Iterator[Session]:
 
 
 def cmd_token(args: argparse.Namespace) -> int:
-    with session(args) as s, s.progress("getting a token"):
-        s.refresh = bool(args.refresh)
-        token = s.client().fetch_token(force_refresh=s.refresh)
+    with session(args, refresh=args.refresh) as s, s.progress("getting a token"):
+        token = s.client().fetch_token(force_refresh=args.refresh)
     if args.raw:
         print(token.access_token)
         return OK
@@ -278,16 +279,20 @@ def cmd_call(args: argparse.Namespace) -> int:
                     progress.update(f"fetching {op.name}: {len(items)} items")
             _output.print_json(items)
             return OK
+        misfit: Exception | None = None
         with s.progress(f"calling {op.name}"):
             try:
                 response = module.sync_detailed(client=s.client(), **kwargs)
             except (KeyError, TypeError, ValueError, AttributeError) as exc:
-                # The API answered, but the body does not fit the doc's model: show it as it came.
+                # The API answered, but the generated model cannot read the body: show it as it came.
                 if s.last_response is None:
                     raise
-                _output.note(f"warning: the response does not match the doc's schema ({type(exc).__name__}: {exc})")
-                response = s.last_response
+                misfit, response = exc, s.last_response
         raise_for_status(response)
+        if isinstance(misfit, json.JSONDecodeError):
+            raise CLIError(f"the API answered {response.status_code} with broken JSON ({misfit}); nothing printed")
+        if misfit is not None:
+            _output.note(f"warning: the answer does not fit the doc's schema ({type(misfit).__name__}: {misfit})")
         _output.print_body(response.content)
         if not response.content:
             _output.status_note(int(response.status_code))

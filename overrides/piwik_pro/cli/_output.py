@@ -190,12 +190,12 @@ class Progress:
 
     _FRAMES = "|/-\\"
 
-    def __init__(self, label: str, *, delay: float = 0.4) -> None:
+    def __init__(self, label: str, *, delay: float = 0.4, enabled: bool = True) -> None:
         self.label = label
         self._delay = delay
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        self._enabled = sys.stderr.isatty() and not os.environ.get("PIWIK_PRO_NO_PROGRESS")
+        self._enabled = enabled and sys.stderr.isatty() and not os.environ.get("PIWIK_PRO_NO_PROGRESS")
         self._shown = False
 
     def update(self, label: str) -> None:
