@@ -13,7 +13,6 @@ What counts as an example (this is how 2025-01 gives 319 response examples):
 from __future__ import annotations
 
 import datetime as dt
-import os
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -26,7 +25,10 @@ HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "tra
 
 
 def docs_source() -> str | None:
-    return os.environ.get("PIWIK_PRO_DOCS_SOURCE") or None
+    """PIWIK_PRO_DOCS_SOURCE, relative folders taken from the repo root (as CI sets it), or None."""
+    from tests.conftest import resolve_docs_source
+
+    return resolve_docs_source()
 
 
 @cache

@@ -24,6 +24,8 @@ import attrs
 import httpx
 import pytest
 
+from tests.conftest import SKIP_REASON as _NO_DOCS
+
 from ._examples import (
     Example,
     docs_source,
@@ -36,8 +38,6 @@ from ._examples import (
     response_examples,
     same,
 )
-
-_NO_DOCS = "PIWIK_PRO_DOCS_SOURCE is unset: set it to a folder or URL of the exported docs to run this test"
 
 
 def _params(kind: str) -> list[Any]:
