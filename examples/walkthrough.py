@@ -13,10 +13,7 @@ Try it offline against the sandbox:
 from __future__ import annotations
 
 from piwik_pro import NotFoundError, PiwikPro
-from piwik_pro_api.users.models import (
-    JsonApiEditUser,
-    JsonApiUserInvite,
-)
+from piwik_pro_api.users.models import JsonApiEditUser, JsonApiUserInvite
 
 
 def main() -> None:
