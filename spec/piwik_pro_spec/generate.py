@@ -151,7 +151,8 @@ def _reroot_types(imports: set[str]) -> set[str]:
 
 def _split_model_imports(imports: set[str], enum_modules: set[str]) -> tuple[set[str], set[str]]:
     """(eager, lazy): enum modules stay eager (cheap, and used in default values)."""
-    eager, lazy = set(), set()
+    eager: set[str] = set()
+    lazy: set[str] = set()
     for imp in imports:
         m = _MODELS_IMPORT.match(imp)
         (lazy if m and m.group(1) not in enum_modules else eager).add(imp)
@@ -191,9 +192,10 @@ def _lazy_package_init(doc_line: str, names: dict[str, str], typing_imports: lis
 def _load_config(output: Path) -> Any:
     from openapi_python_client.config import Config, ConfigFile, MetaType
 
+    meta: Any = MetaType.NONE  # no pyproject/README: the package is part of ours
     return Config.from_sources(
         ConfigFile.load_from_path(GENERATOR_CONFIG),
-        MetaType.NONE,
+        meta,
         document_source=output,
         file_encoding="utf-8",
         overwrite=True,
@@ -232,7 +234,7 @@ def _speed_up_generator(enabled: bool) -> None:
 
     from openapi_python_client.parser import openapi
 
-    openapi.deepcopy = _fast_endpoint_copy if enabled else copy.deepcopy  # type: ignore[attr-defined]
+    setattr(openapi, "deepcopy", _fast_endpoint_copy if enabled else copy.deepcopy)  # noqa: B010
 
 
 def generate_doc(package: str, accessor: str, doc_json: bytes, out_root: Path, *, fast: bool = True) -> DocResult:
@@ -274,10 +276,10 @@ def generate_doc(package: str, accessor: str, doc_json: bytes, out_root: Path, *
     model_exports: dict[str, str] = {}
     model_template = env.get_template("model.py.jinja")
     for model in data.models:
-        imports = _reroot_types(set(model.relative_imports))
+        imports = _reroot_types(set(model.relative_imports or ()))
         eager, lazy = _split_model_imports(imports, enum_modules)
         model.relative_imports = eager
-        model.lazy_imports = set(model.lazy_imports) | lazy
+        model.lazy_imports = set(model.lazy_imports or ()) | lazy
         module = _s(model.class_info.module_name)
         (pkg_dir / "models" / f"{module}.py").write_text(model_template.render(model=model), encoding="utf-8")
         model_exports[_s(model.class_info.name)] = module

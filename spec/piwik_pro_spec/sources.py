@@ -9,7 +9,7 @@ from pathlib import Path
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
-    import tomli as tomllib
+    import tomli as tomllib  # type: ignore[import-not-found,no-redef,unused-ignore]
 
 SPEC_DIR = Path(__file__).resolve().parent.parent
 SOURCES_FILE = SPEC_DIR / "sources.toml"
