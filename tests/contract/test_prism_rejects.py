@@ -140,3 +140,21 @@ def test_generated_call_missing_required_parameter_fails_the_check(
     call = run_operation(Doc(fixed_docs[op["doc"]]), op, server, client_for(clients, op["doc"], server.url), drop)
     assert call.status is not None and call.status >= 400, call.report()
     assert call.problems, call.report()
+
+
+def test_farm_stops_every_prism_process(prism_executable: str, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Closing the farm leaves no Prism process behind (checked by PID, group included)."""
+    import os
+    from pathlib import Path
+
+    farm = PrismFarm(Path(prism_executable), {"a": MINI_DOC, "b": MINI_DOC}, tmp_path_factory.mktemp("stop"))
+    try:
+        farm.server("a")
+        farm.server("b")
+        pids = farm.pids()
+        assert len(pids) == 2
+    finally:
+        farm.close()
+    for pid in pids:
+        with pytest.raises(ProcessLookupError):
+            os.killpg(pid, 0)  # neither the process nor anything in its group is left
