@@ -276,7 +276,9 @@ def _lock_and_report(
         elif src.package in old_entries:  # not selected (--only), or missing and kept
             entries[src.package] = old_entries[src.package]
     new = lock.build_lock(entries, pipeline)
-    report = changes.compare(old, new)
+    # The report shows a missing doc as removed even while its package and entry are kept.
+    seen = lock.build_lock({p: e for p, e in entries.items() if p not in removed}, pipeline)
+    report = changes.compare(old, seen)
     _say("\n" + report.to_text().rstrip())
     _write_text(args.reports / "changes.md", report.to_markdown())
     _write_text(args.reports / "changes.json", report.to_json())

@@ -355,6 +355,8 @@ def test_removed_doc_is_kept_unless_removals_are_allowed(
     run = workspace.run(capsys=capsys, source=served)
     assert run.code != 0
     assert "missing upstream: notes" in run.out and "--allow-removals" in run.out
+    assert "doc removed" in run.out  # the change report says so, though the package is kept
+    assert workspace.run("--check", capsys=capsys, source=served).code == 1
     assert (workspace.package / "notes").is_dir()
     assert "notes" in json.loads(workspace.lock.read_text())["docs"]
     run = workspace.run("--allow-removals", capsys=capsys, source=served)
