@@ -17,7 +17,8 @@ general rules, for the few defects no rule describes.
 
 from __future__ import annotations
 
-import json
+import copy
+import marshal
 from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
@@ -84,9 +85,7 @@ class FixResult:
 
 def apply_fixes(package: str, doc: dict[str, Any]) -> FixResult:
     """Return a repaired deep copy of `doc` (never mutates the input)."""
-    # A JSON round trip is a deep copy several times faster than copy.deepcopy,
-    # and the docs are JSON anyway.
-    fixed: dict[str, Any] = json.loads(json.dumps(doc))
+    fixed = _copy(doc)
     applied: list[AppliedFix] = []
 
     def recorder(name: str) -> Record:
@@ -105,6 +104,20 @@ def apply_fixes(package: str, doc: dict[str, Any]) -> FixResult:
         rule.apply(fixed, package, recorder(rule.NAME))
     _walk_batch(fixed, batch)
     return FixResult(doc=fixed, applied=applied)
+
+
+def _copy(doc: dict[str, Any]) -> dict[str, Any]:
+    """A deep copy with no shared sub-objects (rules edit it in place).
+
+    marshal format 2 (no back-references, so shared input objects become
+    separate copies) is several times faster than copy.deepcopy or a JSON
+    round trip on the 1.2 MB tags doc; anything marshal cannot hold falls back.
+    """
+    try:
+        copied: dict[str, Any] = marshal.loads(marshal.dumps(doc, 2))
+    except ValueError:
+        copied = copy.deepcopy(doc)
+    return copied
 
 
 def _walk_batch(doc: dict[str, Any], visitors: list[Visitor]) -> None:
