@@ -25,7 +25,7 @@ from typing import Any, TypeVar
 
 import httpx
 
-from ._auth import ClientCredentialsAuth, StaticTokenAuth, Token, TokenStore
+from ._auth import ClientCredentialsAuth, StaticTokenAuth, Token, TokenStore, _TokenCache
 from ._base import raise_for_status
 from ._logging import setup_from_env
 from ._operations import JSON_API, OperationInfo, docs, find_operation, match_path, operations
@@ -361,9 +361,7 @@ class PiwikPro(_BaseClient):
         if isinstance(auth, StaticTokenAuth):
             return auth.current()
         cache = auth.cache
-        stale = cache.token.access_token if force_refresh and cache.token else None
-        if force_refresh and stale is None:
-            cache.token = None
+        stale = _token_to_replace(cache, force_refresh)
         token = cache.fresh(stale)
         if token is not None:
             return token
@@ -425,9 +423,7 @@ class AsyncPiwikPro(_BaseClient):
         if isinstance(auth, StaticTokenAuth):
             return auth.current()
         cache = auth.cache
-        stale = cache.token.access_token if force_refresh and cache.token else None
-        if force_refresh and stale is None:
-            cache.token = None
+        stale = _token_to_replace(cache, force_refresh)
         token = cache.fresh(stale)
         if token is not None:
             return token
@@ -450,6 +446,14 @@ class AsyncPiwikPro(_BaseClient):
 
 
 # -- accessors: pp.users, pp.tag_manager.tags, ... ---------------------------------------------
+
+
+def _token_to_replace(cache: _TokenCache, force_refresh: bool) -> str | None:
+    """With force_refresh, the token a refresh must replace (the store is consulted first)."""
+    if not force_refresh:
+        return None
+    current = cache.fresh()
+    return current.access_token if current is not None else None
 
 
 def _accessor_paths() -> set[str]:

@@ -162,6 +162,16 @@ def test_stale_stored_token_is_replaced(sandbox: Sandbox) -> None:
     assert sandbox.tokens_issued == 1 and store.token is not None and store.token.expires_at > 0
 
 
+def test_force_refresh_replaces_a_stored_token(sandbox: Sandbox) -> None:
+    # The store holds a fresh token the client has not loaded yet: a forced refresh must still fetch a new one.
+    stored = Token(sandbox.issue_token(), "Bearer", 1800, sandbox.clock.now() + 1800)
+    store = MemoryStore(stored)
+    with PiwikPro(sandbox.url, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, token_store=store) as pp:
+        token = pp.fetch_token(force_refresh=True)
+    assert token.access_token != stored.access_token
+    assert sandbox.tokens_issued == 2 and store.token is token
+
+
 def test_broken_store_does_not_break_calls(sandbox: Sandbox) -> None:
     class Broken:
         def load(self) -> Token | None:
