@@ -21,6 +21,7 @@ EXPECTED_RULES = {
     "invalid_types": {"invalid-types"},
     "jsonapi_media": {"jsonapi-media-type"},
     "model_names": {"model-names"},
+    "multipart_files": {"multipart-files"},
     "ndjson_streams": {"ndjson-streams"},
     "operation_ids": {"operation-names"},
     "response_schema_refs": {"response-schema-refs"},

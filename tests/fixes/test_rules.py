@@ -231,6 +231,19 @@ def test_ndjson_streams_are_text(generated: dict[tuple[str, str], Generated]) ->
     assert parsed == body
 
 
+def test_multipart_fields_with_a_media_type_format_are_files(generated: dict[tuple[str, str], Generated]) -> None:
+    body = fixed("multipart_files")["paths"]["/api/tag/v1/{app_id}/versions/import-file"]["post"]["requestBody"]
+    props = body["content"]["multipart/form-data"]["schema"]["properties"]
+    assert props["file"] == {"type": "string", "format": "binary", "x-content-type": "application/json"}
+    assert props["note"] == {"type": "string"}
+    gen = generated["multipart_files", "fixed"]
+    assert_clean(gen)
+    model = load(gen, "models.import_version_file_body").ImportVersionFileBody
+    raw_model = load(generated["multipart_files", "raw"], "models.import_version_file_body").ImportVersionFileBody
+    assert "File" in str(model.__annotations__["file"])  # sent as a file part
+    assert "File" not in str(raw_model.__annotations__["file"])  # was a text field
+
+
 def test_schemas_follow_their_examples(generated: dict[tuple[str, str], Generated]) -> None:
     """The examples show what the API sends: the fixed schema parses them and gives them back."""
     doc = fixed("examples_conform")
