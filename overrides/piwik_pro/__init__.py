@@ -9,24 +9,67 @@ with PiwikPro.from_env() as pp:
 
 from __future__ import annotations
 
-from ._auth import Token, TokenStore
-from ._client import AsyncPiwikPro, PiwikPro
-from ._errors import (
-    APIConnectionError,
-    APIStatusError,
-    APITimeoutError,
-    AuthenticationError,
-    BadRequestError,
-    ConflictError,
-    ErrorDetail,
-    InternalServerError,
-    NotFoundError,
-    PermissionDeniedError,
-    PiwikProError,
-    RateLimitError,
-    UnprocessableEntityError,
-)
-from ._operations import BodyInfo, DocInfo, OperationInfo, ParameterInfo, docs, find_operation, operations
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ._auth import Token, TokenStore
+    from ._client import AsyncPiwikPro, PiwikPro
+    from ._errors import (
+        APIConnectionError,
+        APIStatusError,
+        APITimeoutError,
+        AuthenticationError,
+        BadRequestError,
+        ConflictError,
+        ErrorDetail,
+        InternalServerError,
+        NotFoundError,
+        PermissionDeniedError,
+        PiwikProError,
+        RateLimitError,
+        UnprocessableEntityError,
+    )
+    from ._operations import BodyInfo, DocInfo, OperationInfo, ParameterInfo, docs, find_operation, operations
+
+# Imported on first use: `piwik-pro --help` and the sandbox need not pay for httpx and the client.
+_LAZY: dict[str, str] = {
+    "APIConnectionError": "._errors",
+    "APIStatusError": "._errors",
+    "APITimeoutError": "._errors",
+    "AsyncPiwikPro": "._client",
+    "AuthenticationError": "._errors",
+    "BadRequestError": "._errors",
+    "BodyInfo": "._operations",
+    "ConflictError": "._errors",
+    "DocInfo": "._operations",
+    "ErrorDetail": "._errors",
+    "InternalServerError": "._errors",
+    "NotFoundError": "._errors",
+    "OperationInfo": "._operations",
+    "ParameterInfo": "._operations",
+    "PermissionDeniedError": "._errors",
+    "PiwikPro": "._client",
+    "PiwikProError": "._errors",
+    "RateLimitError": "._errors",
+    "Token": "._auth",
+    "TokenStore": "._auth",
+    "UnprocessableEntityError": "._errors",
+    "docs": "._operations",
+    "find_operation": "._operations",
+    "operations": "._operations",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'piwik_pro' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "APIConnectionError",
@@ -54,3 +97,7 @@ __all__ = [
     "find_operation",
     "operations",
 ]
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
