@@ -134,7 +134,8 @@ class PrismServer:
     port: int
     log_path: Path
     proc: subprocess.Popen[bytes] | None = None
-    started_at: float = 0.0
+    started_at: float = 0.0  # 0.0: never started
+    last_used: float = 0.0
     ready: bool = False
     error: str | None = None
 
@@ -211,6 +212,7 @@ class PrismServer:
 
     def stop(self) -> None:
         proc, self.proc = self.proc, None
+        self.ready = False
         if proc is None or proc.poll() is not None:
             return
         for sig in (signal.SIGTERM, signal.SIGKILL):
@@ -240,12 +242,22 @@ class PrismFarm:
     `server(name)` returns once that doc's mock listens, and keeps the next
     ones booting meanwhile, so tests for the first docs run while later mocks
     still start (Node startup is CPU bound: on two cores, starting all 28 at
-    once delays the first test for no gain).
+    once delays the first test for no gain). At most `max_running` mocks live
+    at once (each Node process holds ~130 MB): the least recently used one is
+    stopped to make room, and started again (on a new port) if asked for.
     """
 
-    def __init__(self, prism: Path, docs: dict[str, dict[str, Any]], workdir: Path, parallel: int = 3) -> None:
+    def __init__(
+        self,
+        prism: Path,
+        docs: dict[str, dict[str, Any]],
+        workdir: Path,
+        parallel: int = 3,
+        max_running: int = 8,
+    ) -> None:
         self.prism = prism
         self.parallel = max(1, parallel)
+        self.max_running = max(self.parallel + 1, max_running)
         self.servers: dict[str, PrismServer] = {}
         workdir.mkdir(parents=True, exist_ok=True)
         for name, doc in docs.items():
@@ -254,26 +266,46 @@ class PrismFarm:
             self.servers[name] = PrismServer(name, path, free_port(), workdir / f"{name}.log")
         _LIVE.append(self)
 
+    def _start(self, server: PrismServer) -> None:
+        self._make_room(keep=server)
+        if server.started_at:
+            server.port = free_port()  # a restart: the old port may be taken by now
+        server.start(self.prism)
+
+    def _make_room(self, keep: PrismServer) -> None:
+        running = [s for s in self.servers.values() if s.proc is not None and s is not keep]
+        # Mocks already used go first (oldest use first); pre-booted, unused ones last.
+        idle = sorted((s for s in running if s.ready), key=lambda s: (s.last_used == 0, s.last_used))
+        while len(running) >= self.max_running and idle:
+            victim = idle.pop(0)
+            victim.stop()
+            running.remove(victim)
+
     def pump(self) -> None:
-        """Start servers until `parallel` are booting (never blocks)."""
+        """Start never-started servers until `parallel` are booting (never blocks)."""
         booting = [s for s in self.servers.values() if s.proc is not None and not s.poll()]
         for s in self.servers.values():
             if len(booting) >= self.parallel:
                 break
-            if s.proc is None and not s.ready and not s.error:
-                s.start(self.prism)
+            if not s.started_at and not s.error:
+                running = [r for r in self.servers.values() if r.proc is not None]
+                if len(running) >= self.max_running and not any(r.ready and r.last_used for r in running):
+                    break  # no used mock to retire: prefetching would only kill another prefetched one
+                self._start(s)
                 booting.append(s)
 
     def server(self, name: str) -> PrismServer:
         server = self.servers[name]
-        if server.proc is None and not server.ready and not server.error:
-            server.start(self.prism)
+        server.last_used = time.monotonic()  # never the victim while we wait for it
+        if server.proc is None and not server.error:
+            self._start(server)
         while not server.poll():
             self.pump()
             time.sleep(0.05)
-        self.pump()
         if server.error:
             raise PrismError(f"prism mock for {name}: {server.error}")
+        server.last_used = time.monotonic()
+        self.pump()
         return server
 
     def close(self) -> None:

@@ -55,9 +55,11 @@ def clients(prism_farm: PrismFarm) -> Iterator[dict[str, Any]]:
 
 
 def client_for(clients: dict[str, Any], name: str, url: str) -> Any:
-    if name not in clients:
-        clients[name] = make_client(url)
-    return clients[name]
+    """The client for a doc's mock (a restarted mock has a new URL, so a new client)."""
+    key = f"{name} {url}"
+    if key not in clients:
+        clients[key] = make_client(url)
+    return clients[key]
 
 
 @pytest.fixture(scope="session")
