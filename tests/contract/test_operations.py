@@ -84,6 +84,7 @@ def test_sandbox_agrees_with_prism(
     if call.status is None:
         pytest.skip(f"no Prism verdict for {call.op_id}")
     answer = call_sandbox(op, call.kwargs, sandbox_client)
+    assert answer.status_code < 500, f"{call.op_id}: the sandbox failed ({answer.status_code}): {answer.text[:400]}"
     sandbox_rejects = answer.status_code in SANDBOX_REJECTS
     assert sandbox_rejects == call.request_rejected, (
         f"{call.op_id}: Prism {'rejects' if call.request_rejected else 'accepts'} the request ({call.status}), "
