@@ -24,6 +24,7 @@ EXPECTED_RULES = {
     "multipart_files": {"multipart-files"},
     "ndjson_streams": {"ndjson-streams"},
     "operation_ids": {"operation-names"},
+    "parameter_schemas": {"parameter-schemas"},
     "response_schema_refs": {"response-schema-refs"},
     "schema_shapes": {"array-items", "enum-values"},
     "swagger2": {"swagger2-to-openapi3"},

@@ -85,11 +85,30 @@ def test_undeclared_path_params_are_declared(generated: dict[tuple[str, str], Ge
         }
     (note,) = paths["/api/notes/{note_id}"]["delete"]["parameters"]
     assert note["schema"] == {"type": "string"}
+    # the template takes the declared spelling; a declared parameter the path does not use goes
+    assert "/api/tag/v1/{appId}/tags" not in paths
+    assert paths["/api/tag/v1/{app_id}/tags"]["get"]["parameters"] == []
     assert "update_user" not in generated["undeclared_path_params", "raw"].modules("api")
     assert_clean(generated["undeclared_path_params", "fixed"])
-    assert {"get_user", "update_user", "delete_user", "delete_note"} <= generated[
+    assert {"get_user", "update_user", "delete_user", "delete_note", "list_tags"} <= generated[
         "undeclared_path_params", "fixed"
     ].modules("api")
+
+
+def test_parameters_without_schema_get_one(generated: dict[tuple[str, str], Generated]) -> None:
+    doc = fixed("parameter_schemas")
+    limit = doc["components"]["parameters"]["Limit"]
+    assert limit == {
+        "name": "limit",
+        "in": "query",
+        "description": "rows",
+        "schema": {"type": "integer", "default": 10, "minimum": 1},
+    }
+    assert doc["paths"]["/goals"]["get"]["parameters"][1]["schema"] == {"type": "string"}
+    assert generated["parameter_schemas", "raw"].problems
+    assert_clean(generated["parameter_schemas", "fixed"])
+    source = (generated["parameter_schemas", "fixed"].root / "api" / "default" / "list_goals.py").read_text()
+    assert "limit: int | Unset = 10" in source
 
 
 def test_schema_refs_where_a_response_belongs(generated: dict[tuple[str, str], Generated]) -> None:

@@ -4,7 +4,9 @@
 generated. The missing parameter is declared on the operation, `required`,
 with the schema (and description) of a parameter of the same name declared
 elsewhere in the doc (same path first), else `type: string`. Declared path
-parameters missing `required: true` get it.
+parameters missing `required: true` get it. A template spelling a declared
+parameter differently (`{appId}` for `app_id`) takes the declared spelling; a
+declared path parameter the path does not use is removed.
 """
 
 from __future__ import annotations
@@ -29,7 +31,60 @@ def _path_params(doc: dict[str, Any], params: Any) -> dict[str, dict[str, Any]]:
     return found
 
 
+def _norm(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", name.lower())
+
+
+def _align_templates(doc: dict[str, Any], record: Record) -> None:
+    """`/tag/v1/{appId}` with `app_id` declared: the template takes the declared spelling.
+
+    A declared path parameter the template does not use at all is removed.
+    """
+    paths = doc.get("paths") or {}
+    renamed: dict[str, str] = {}
+    for path, item in paths.items():
+        if not isinstance(item, dict):
+            continue
+        declared = set(_path_params(doc, item.get("parameters")))
+        for _, _, op in operations({"paths": {path: item}}):
+            declared |= set(_path_params(doc, op.get("parameters")))
+        new = path
+        for name in _TEMPLATE.findall(path):
+            if name in declared:
+                continue
+            matches = [d for d in sorted(declared) if _norm(d) == _norm(name) and d not in _TEMPLATE.findall(path)]
+            if len(matches) == 1:
+                new = new.replace("{" + name + "}", "{" + matches[0] + "}")
+        if new != path and new not in paths:
+            renamed[path] = new
+            record(("paths", path), f"path template {path!r} -> {new!r} (the declared parameter names)")
+    if renamed:
+        doc["paths"] = {renamed.get(p, p): item for p, item in paths.items()}
+    for path, item in doc["paths"].items():
+        if not isinstance(item, dict):
+            continue
+        used = set(_TEMPLATE.findall(path))
+        holders = [(("paths", path), item)] + [
+            (("paths", path, m), op) for _, m, op in operations({"paths": {path: item}})
+        ]
+        for where, holder in holders:
+            params = holder.get("parameters")
+            if not isinstance(params, list):
+                continue
+            keep = []
+            for param in params:
+                target = resolve(doc, param)
+                if isinstance(target, dict) and target.get("in") == "path" and target.get("name") not in used:
+                    record((*where, "parameters"), f"removed path parameter {target.get('name')!r}: not in the path")
+                    continue
+                keep.append(param)
+            if len(keep) != len(params):
+                holder["parameters"] = keep
+
+
 def apply(doc: dict[str, Any], package: str, record: Record) -> None:
+    if isinstance(doc.get("paths"), dict):
+        _align_templates(doc, record)
     paths = doc.get("paths") or {}
     # Known declarations, by name: same path first, then anywhere in the doc.
     by_path: dict[str, dict[str, dict[str, Any]]] = {}
