@@ -53,32 +53,32 @@ def operations(doc: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]
                 yield path, method, op
 
 
-_SCHEMA_DICTS = ("properties", "patternProperties")
-_SCHEMA_LISTS = ("allOf", "oneOf", "anyOf", "prefixItems")
-_SCHEMA_SINGLE = ("items", "additionalProperties", "not", "contains")
+_SCHEMA_DICTS = frozenset(("properties", "patternProperties"))
+_SCHEMA_LISTS = frozenset(("allOf", "oneOf", "anyOf", "prefixItems"))
+_SCHEMA_SINGLE = frozenset(("items", "additionalProperties", "not", "contains"))
+_SUBSCHEMA_KEYS = _SCHEMA_DICTS | _SCHEMA_LISTS | _SCHEMA_SINGLE
 
 
 def walk_schema(schema: Any, path: Path, visit: Callable[[dict[str, Any], Path], None]) -> None:
     """Call visit(schema, path) on `schema` and every sub-schema under it, parents first.
 
-    `visit` may edit the node; children are read after it returns.
+    `visit` may edit the node; children are read after it returns, in the
+    node's key order (the 1.2 MB tags doc has ~9000 schema nodes: only keys
+    present are looked at).
     """
     if not isinstance(schema, dict):
         return
     visit(schema, path)
-    for key in _SCHEMA_DICTS:
-        sub = schema.get(key)
-        if isinstance(sub, dict):
-            for name, child in sub.items():
-                walk_schema(child, (*path, key, name), visit)
-    for key in _SCHEMA_LISTS:
-        sub = schema.get(key)
-        if isinstance(sub, list):
-            for i, child in enumerate(sub):
-                walk_schema(child, (*path, key, i), visit)
-    for key in _SCHEMA_SINGLE:
-        sub = schema.get(key)
-        if isinstance(sub, dict):
+    for key, sub in [(k, v) for k, v in schema.items() if k in _SUBSCHEMA_KEYS]:
+        if key in _SCHEMA_DICTS:
+            if isinstance(sub, dict):
+                for name, child in sub.items():
+                    walk_schema(child, (*path, key, name), visit)
+        elif key in _SCHEMA_LISTS:
+            if isinstance(sub, list):
+                for i, child in enumerate(sub):
+                    walk_schema(child, (*path, key, i), visit)
+        elif isinstance(sub, dict):
             walk_schema(sub, (*path, key), visit)
 
 
