@@ -169,6 +169,7 @@ def test_operation_names_are_readable_stable_and_unique(generated: dict[tuple[st
         "POST /api/tag/v1/{app_id}/versions/draft/publish": "publish_draft_version",
         "GET /api/users/v2": "list_users",  # api_users_list_v2 does not read as a call
         "POST /api/meta-sites/v1/{meta_site_id}/relationships/apps": "add_apps_to_meta_site",  # kept, no _v1
+        "GET /api/meta-sites/v1": "list_meta_sites",  # kept, plural
         "GET /api/container-settings/v1/app/{app_id}/settings/{setting_name}": "get_app_setting",
         "GET /api/container-settings/v1/organization/{organization}/settings/{setting_name}": "get_organization_setting",
     }

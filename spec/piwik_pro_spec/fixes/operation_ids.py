@@ -4,8 +4,8 @@ Names are a public API (they become module and function names), so they are
 derived, not invented, and the same doc always gives the same names:
 
 1. An operationId that already reads as a call (`set_app_permission_for_user_v2`,
-   `get-settings-activations`) is kept, snake_cased, without `api_` noise and
-   without its `_vN` suffix.
+   `add_meta_site_v1`) is kept, snake_cased, without `api_` noise and without
+   its `_vN` suffix (a `list_` of one noun gets the plural: `list_meta_sites`).
 2. Otherwise the name comes from the method and the path after the version
    segment: `GET /tags` -> `list_tags`, `GET /tags/{tag_id}` -> `get_tag`,
    `POST /tags` -> `create_tag`, `PATCH|PUT .../{id}` -> `update_<thing>`,
@@ -40,6 +40,7 @@ _PREFIXES = {"legacy", "deprecated"}
 # Path words that qualify the collection before them: /versions/draft, /annotation/user.
 QUALIFIERS = {"draft", "published", "global", "excluded", "user", "system", "me", "current", "integrity", "url"}
 _NOISE = {"api", "manage"}
+_PREPOSITIONS = {"for", "in", "with", "and", "from", "by", "of", "to", "on"}
 _VERSION = re.compile(r"^v\d+$")
 _UNCOUNTABLE = {"analytics", "access", "status", "changelog", "alias", "address"}
 
@@ -76,6 +77,10 @@ def readable(operation_id: str) -> str | None:
         return None
     first = 1 if words[0] in _PREFIXES and len(words) > 1 else 0
     if words[first] in VERBS and words[first] not in _HTTP_ONLY and len(words) > first + 1:
+        last = words[-1]
+        # `list_meta_site` lists meta sites; `list_apps_in_meta_site` is already right.
+        if words[first] == "list" and not set(words) & _PREPOSITIONS and not last.endswith(("s", "ed")):
+            words[-1] = plural(last)
         return "_".join(words)
     return None
 
