@@ -95,6 +95,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         _say(f"\nregenerate FAILED: {exc}")
         _say("Nothing was written: generated/ and the lock are as they were.")
         return 1
+    except OSError as exc:  # e.g. the lock or output cannot be written; the swap was undone
+        _say(f"\nregenerate FAILED: {type(exc).__name__}: {exc}")
+        _say("generated/ and the lock are as they were.")
+        return 1
 
 
 def _select(sources: list[DocSource], only: list[str] | None) -> list[DocSource]:

@@ -282,6 +282,28 @@ def test_broken_doc_leaves_output_and_lock_untouched(
     assert not list(workspace.output.glob(".build-*"))  # no temp dir left behind
 
 
+def test_failed_lock_write_puts_the_previous_output_back(
+    workspace: Workspace, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+):
+    assert workspace.run(capsys=capsys).code == 0
+    before = _snapshot(workspace)
+    doc = json.loads((workspace.docs / "notes_api.json").read_text())
+    doc["info"]["version"] = "2.2"
+    (workspace.docs / "notes_api.json").write_text(json.dumps(doc))
+
+    from piwik_pro_spec import lock
+
+    def disk_full(path: Path, new_lock: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(lock, "write_lock", disk_full)
+    run = workspace.run(capsys=capsys)
+    assert run.code == 1
+    assert "No space left on device" in run.out
+    assert _snapshot(workspace) == before
+    assert not list(workspace.output.glob(".build-*"))
+
+
 def test_dropped_operation_fails_by_default_and_only_passes_loudly_with_dev_flag(
     workspace: Workspace, capsys: pytest.CaptureFixture[str]
 ):
