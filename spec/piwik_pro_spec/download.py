@@ -90,7 +90,8 @@ def _fetch_one(client: httpx.Client | None, doc: DocSource, source: str | None, 
             if missing_ok:
                 return None
             raise DownloadError(
-                f"{doc.file}: not found at {where}. Point --source (or {SOURCE_ENV}) at a folder that holds the exported docs."
+                f"{doc.file}: not found at {where}. "
+                f"Point --source (or {SOURCE_ENV}) at a folder that holds the exported docs."
             ) from None
         except OSError as exc:
             raise DownloadError(

@@ -240,9 +240,16 @@ def _speed_up_generator(enabled: bool) -> None:
 def generate_doc(package: str, accessor: str, doc_json: bytes, out_root: Path, *, fast: bool = True) -> DocResult:
     """Render `doc_json` (a fixed OpenAPI 3 doc) into out_root/piwik_pro_api/<package>/.
 
-    Never raises for a bad doc: a doc the generator rejects comes back with
-    `fatal` set, dropped pieces in `problems`.
+    Never raises for a bad doc: a doc the generator rejects (or crashes on)
+    comes back with `fatal` set, dropped pieces in `problems`.
     """
+    try:
+        return _generate_doc(package, accessor, doc_json, out_root, fast=fast)
+    except Exception as exc:
+        return DocResult(package=package, title=package, fatal=f"generator crashed: {type(exc).__name__}: {exc}"[:1500])
+
+
+def _generate_doc(package: str, accessor: str, doc_json: bytes, out_root: Path, *, fast: bool) -> DocResult:
     from openapi_python_client import Project, strings
     from openapi_python_client.parser import GeneratorData
     from openapi_python_client.parser.errors import GeneratorError
@@ -254,11 +261,7 @@ def generate_doc(package: str, accessor: str, doc_json: bytes, out_root: Path, *
     result = DocResult(package=package, title=title)
     pkg_dir = out_root / ROOT_PACKAGE / package
     config = _load_config(pkg_dir)
-    try:
-        data = GeneratorData.from_dict(doc, config=config)
-    except Exception as exc:  # the generator's own crash on a doc it cannot read
-        result.fatal = f"generator crashed: {type(exc).__name__}: {exc}"
-        return result
+    data = GeneratorData.from_dict(doc, config=config)
     if isinstance(data, GeneratorError):
         result.fatal = _describe(data)[:1500]
         return result

@@ -330,7 +330,10 @@ def _build(
             if package in manifest:
                 new_manifest[package] = manifest[package]
 
-    results = _generate_all([docs[p] for p in todo], build_dir, args.jobs)
+    try:
+        results = _generate_all([docs[p] for p in todo], build_dir, args.jobs)
+    except Exception as exc:  # a worker process died (out of memory, killed)
+        raise RegenerateError(f"the generator processes failed: {type(exc).__name__}: {exc}") from exc
     failures: dict[str, str] = {}
     for package in todo:
         result = results[package]
