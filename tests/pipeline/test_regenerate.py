@@ -416,3 +416,39 @@ print(json.dumps(sorted(m for m in sys.modules if m.startswith("piwik_pro_api.ga
     loaded = json.loads(second)
     assert "piwik_pro_api.gadgets.models.gadget" in loaded
     assert "piwik_pro_api.gadgets.models.gadget_list" not in loaded
+
+
+class _BrokenHandler(http.server.BaseHTTPRequestHandler):
+    def do_GET(self) -> None:
+        self.send_response(500)
+        self.end_headers()
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def test_server_error_fails_the_run_instead_of_counting_as_removed(
+    workspace: Workspace, capsys: pytest.CaptureFixture[str]
+):
+    assert workspace.run(capsys=capsys).code == 0
+    before = _snapshot(workspace)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _BrokenHandler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        run = workspace.run(capsys=capsys, source=f"http://127.0.0.1:{server.server_address[1]}/")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert run.code == 1
+    assert "gadgets_api.json" in run.out and "HTTP 500" in run.out and "--source" in run.out
+    assert _snapshot(workspace) == before
+
+
+def test_source_option_wins_over_the_environment(monkeypatch: pytest.MonkeyPatch):
+    from piwik_pro_spec.download import SOURCE_ENV, resolve_source
+
+    monkeypatch.setenv(SOURCE_ENV, "/from/env")
+    assert resolve_source(None) == "/from/env"
+    assert resolve_source("/from/option") == "/from/option"
+    monkeypatch.delenv(SOURCE_ENV)
+    assert resolve_source(None) is None
