@@ -186,7 +186,8 @@ def _run(args: argparse.Namespace) -> int:
     # 4. generate into a temp dir next to the output, then swap
     _say(f"\nGenerating {len(todo)} doc(s) with {generate.GENERATOR} {generate.GENERATOR_VERSION}")
     output.mkdir(parents=True, exist_ok=True)
-    build_dir = Path(tempfile.mkdtemp(prefix=".build-", dir=output))
+    _remove_abandoned_builds(output)
+    build_dir = Path(tempfile.mkdtemp(prefix=f".build-{os.getpid()}-", dir=output))
     try:
         skipped = _build(args, sources, docs, todo, removed, manifest, fingerprint, output, build_dir)
         skipped = {**incomplete, **skipped}
@@ -409,6 +410,18 @@ def _format(paths: list[Path]) -> None:
     proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if proc.returncode != 0:
         raise RegenerateError(f"ruff failed on the generated code: {(proc.stderr or proc.stdout).strip()[:2000]}")
+
+
+def _remove_abandoned_builds(output: Path) -> None:
+    """Temp build dirs of runs that were killed (their process is gone)."""
+    for path in output.glob(".build-*-*"):
+        try:
+            pid = int(path.name.split("-")[1])
+            os.kill(pid, 0)  # raises if no such process
+        except ProcessLookupError:
+            shutil.rmtree(path, ignore_errors=True)
+        except (ValueError, OSError):
+            continue
 
 
 def _swap(output: Path, build_dir: Path) -> None:

@@ -206,6 +206,18 @@ def test_no_op_run_changes_nothing(workspace: Workspace, capsys: pytest.CaptureF
     assert (workspace.package / "_index.py").stat().st_mtime_ns == index_mtime
 
 
+def test_build_dirs_of_killed_runs_are_removed(workspace: Workspace, capsys: pytest.CaptureFixture[str]):
+    import subprocess
+    import sys
+
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    leftover = workspace.output / f".build-{int(dead.stdout)}-abc123"
+    (leftover / "piwik_pro_api").mkdir(parents=True)
+    assert workspace.run(capsys=capsys).code == 0
+    assert not leftover.exists()
+    assert not list(workspace.output.glob(".build-*"))
+
+
 def test_only_changed_docs_are_regenerated(workspace: Workspace, capsys: pytest.CaptureFixture[str]):
     assert workspace.run(capsys=capsys).code == 0
     gadgets_before = tree_digest(workspace.package / "gadgets")
