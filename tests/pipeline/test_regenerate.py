@@ -464,3 +464,35 @@ def test_source_option_wins_over_the_environment(monkeypatch: pytest.MonkeyPatch
     assert resolve_source("/from/option") == "/from/option"
     monkeypatch.delenv(SOURCE_ENV)
     assert resolve_source(None) is None
+
+
+def test_unparseable_error_body_leaves_parsed_none_and_sync_raises_by_status(
+    workspace: Workspace, capsys: pytest.CaptureFixture[str]
+):
+    assert workspace.run(capsys=capsys).code == 0
+    code = r"""
+import httpx
+import piwik_pro._base as base
+from piwik_pro_api.gadgets.api.gadgets import get_gadget
+
+def handler(request):
+    return httpx.Response(404, text="<html>proxy says no</html>", headers={"content-type": "text/html"})
+
+class Client:
+    raise_on_unexpected_status = False
+    def get_httpx_client(self): return httpx.Client(base_url="http://test", transport=httpx.MockTransport(handler))
+    def get_async_httpx_client(self): raise NotImplementedError
+
+detailed = get_gadget.sync_detailed("00000000-0000-0000-0000-000000000001", client=Client())
+print("detailed", int(detailed.status_code), detailed.parsed)
+def raising(response):
+    raise RuntimeError(f"typed error {int(response.status_code)}")
+base.raise_for_status = raising
+try:
+    get_gadget.sync("00000000-0000-0000-0000-000000000001", client=Client())
+except RuntimeError as exc:
+    print(exc)
+"""
+    out = python_ok(code, workspace.output)
+    assert "detailed 404 None" in out
+    assert "typed error 404" in out
