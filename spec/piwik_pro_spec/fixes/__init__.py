@@ -30,12 +30,14 @@ from . import (
     enum_values,
     examples_conform,
     invalid_types,
+    jsonapi_bodies,
     jsonapi_media,
     model_names,
     multipart_files,
     ndjson_streams,
     nullable_unions,
     operation_ids,
+    parameter_examples,
     parameter_schemas,
     patches,
     path_params,
@@ -44,6 +46,7 @@ from . import (
     single_member_unions,
     swagger2,
     union_order,
+    union_overlap,
 )
 from ._walk import Path, Record, Visitor, pointer, walk_all_schemas
 
@@ -67,7 +70,10 @@ RULES: tuple[ModuleType, ...] = (
     multipart_files,
     examples_conform,
     patches,
+    union_overlap,
+    parameter_examples,
     jsonapi_media,
+    jsonapi_bodies,
     operation_ids,
     model_names,
     schema_order,
