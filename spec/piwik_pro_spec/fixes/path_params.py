@@ -5,8 +5,9 @@ generated. The missing parameter is declared on the operation, `required`,
 with the schema (and description) of a parameter of the same name declared
 elsewhere in the doc (same path first), else `type: string`. Declared path
 parameters missing `required: true` get it. A template spelling a declared
-parameter differently (`{appId}` for `app_id`) takes the declared spelling; a
-declared path parameter the path does not use is removed.
+parameter differently (`{appId}` for `app_id`) keeps its spelling and the
+declaration follows it; a declared path parameter the path does not use is
+removed.
 """
 
 from __future__ import annotations
@@ -35,38 +36,32 @@ def _norm(name: str) -> str:
     return re.sub(r"[^a-z0-9]", "", name.lower())
 
 
-def _align_templates(doc: dict[str, Any], record: Record) -> None:
-    """`/tag/v1/{appId}` with `app_id` declared: the template takes the declared spelling.
+def _align_declarations(doc: dict[str, Any], record: Record) -> None:
+    """`/tag/v1/{appId}` with `app_id` declared: the declaration takes the template's spelling.
 
-    A declared path parameter the template does not use at all is removed.
+    The template is the URL the doc publishes, so its spelling is the fact the
+    lock and the change report follow (`appId` -> `app_id` between releases is
+    a rename). A declared path parameter the template does not use at all is
+    removed.
     """
     paths = doc.get("paths") or {}
-    renamed: dict[str, str] = {}
     for path, item in paths.items():
         if not isinstance(item, dict):
             continue
-        declared = set(_path_params(doc, item.get("parameters")))
-        for _, _, op in operations({"paths": {path: item}}):
-            declared |= set(_path_params(doc, op.get("parameters")))
-        new = path
-        for name in _TEMPLATE.findall(path):
-            if name in declared:
-                continue
-            matches = [d for d in sorted(declared) if _norm(d) == _norm(name) and d not in _TEMPLATE.findall(path)]
-            if len(matches) == 1:
-                new = new.replace("{" + name + "}", "{" + matches[0] + "}")
-        if new != path and new not in paths:
-            renamed[path] = new
-            record(("paths", path), f"path template {path!r} -> {new!r} (the declared parameter names)")
-    if renamed:
-        doc["paths"] = {renamed.get(p, p): item for p, item in paths.items()}
-    for path, item in doc["paths"].items():
-        if not isinstance(item, dict):
-            continue
-        used = set(_TEMPLATE.findall(path))
+        used = _TEMPLATE.findall(path)
         holders = [(("paths", path), item)] + [
             (("paths", path, m), op) for _, m, op in operations({"paths": {path: item}})
         ]
+        declared: set[str] = set()
+        for _, holder in holders:
+            declared |= set(_path_params(doc, holder.get("parameters")))
+        renames: dict[str, str] = {}
+        for name in used:
+            if name in declared:
+                continue
+            matches = [d for d in sorted(declared) if _norm(d) == _norm(name) and d not in used]
+            if len(matches) == 1:
+                renames[matches[0]] = name
         for where, holder in holders:
             params = holder.get("parameters")
             if not isinstance(params, list):
@@ -74,17 +69,24 @@ def _align_templates(doc: dict[str, Any], record: Record) -> None:
             keep = []
             for param in params:
                 target = resolve(doc, param)
-                if isinstance(target, dict) and target.get("in") == "path" and target.get("name") not in used:
-                    record((*where, "parameters"), f"removed path parameter {target.get('name')!r}: not in the path")
+                name = target.get("name") if isinstance(target, dict) else None
+                if isinstance(target, dict) and target.get("in") == "path" and name in renames:
+                    # a copy: a shared $ref'd declaration may be spelled right elsewhere
+                    param = {**copy.deepcopy(target), "name": renames[name]}
+                    record(
+                        (*where, "parameters"),
+                        f"path parameter {name!r} -> {renames[name]!r} (the template's spelling)",
+                    )
+                elif isinstance(target, dict) and target.get("in") == "path" and name not in used:
+                    record((*where, "parameters"), f"removed path parameter {name!r}: not in the path")
                     continue
                 keep.append(param)
-            if len(keep) != len(params):
-                holder["parameters"] = keep
+            holder["parameters"] = keep
 
 
 def apply(doc: dict[str, Any], package: str, record: Record) -> None:
     if isinstance(doc.get("paths"), dict):
-        _align_templates(doc, record)
+        _align_declarations(doc, record)
     paths = doc.get("paths") or {}
     # Known declarations, by name: same path first, then anywhere in the doc.
     by_path: dict[str, dict[str, dict[str, Any]]] = {}
