@@ -113,8 +113,24 @@ def _select(sources: list[DocSource], only: list[str] | None) -> list[DocSource]
     return [s for s in sources if s.package in set(only)]
 
 
+def _check_generator() -> None:
+    """Output, lock names and the parser speed-up in generate.py are all tied to the pinned version."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        found = version(generate.GENERATOR)
+    except PackageNotFoundError:
+        found = "not installed"
+    if found != generate.GENERATOR_VERSION:
+        raise RegenerateError(
+            f"{generate.GENERATOR} {generate.GENERATOR_VERSION} is required, found {found}: "
+            f"run `nox -s regenerate` (it installs the pin) or `pip install {generate.GENERATOR}=={generate.GENERATOR_VERSION}`."
+        )
+
+
 def _run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
+    _check_generator()
     sources = load_sources(args.sources)
     selected = _select(sources, args.only)
     source = resolve_source(args.source)

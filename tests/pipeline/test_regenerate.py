@@ -496,3 +496,18 @@ except RuntimeError as exc:
     out = python_ok(code, workspace.output)
     assert "detailed 404 None" in out
     assert "typed error 404" in out
+
+
+def test_other_generator_version_is_refused(
+    workspace: Workspace, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+):
+    import importlib.metadata
+
+    real = importlib.metadata.version
+    monkeypatch.setattr(
+        importlib.metadata, "version", lambda name: "0.30.0" if name == "openapi-python-client" else real(name)
+    )
+    run = workspace.run(capsys=capsys)
+    assert run.code == 1
+    assert "openapi-python-client 0.29.1 is required, found 0.30.0" in run.out
+    assert not workspace.output.exists()
