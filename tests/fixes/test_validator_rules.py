@@ -13,7 +13,7 @@ import jsonschema
 import pytest
 from piwik_pro_spec.fixes import apply_fixes
 
-from ._support import Generated, fixture
+from ._support import Generated, fixture, load
 
 pytestmark = pytest.mark.timeout(600)
 
@@ -22,9 +22,21 @@ def fixed(name: str) -> dict[str, Any]:
     return apply_fixes("fixture", fixture(name)).doc
 
 
+def _nullable(node: Any) -> Any:
+    """OpenAPI 3.0 `nullable: true` in JSON Schema terms (type also admits null)."""
+    if isinstance(node, list):
+        return [_nullable(n) for n in node]
+    if not isinstance(node, dict):
+        return node
+    out = {k: _nullable(v) for k, v in node.items() if k != "example"}
+    if node.get("nullable") is True:
+        out = {"anyOf": [out, {"type": "null"}]}
+    return out
+
+
 def valid(doc: dict[str, Any], schema: dict[str, Any], value: Any) -> bool:
     """Validate like Prism: OpenAPI 3.0 schema, local $refs into `doc`, formats checked."""
-    resolver_doc = {**doc, **schema}
+    resolver_doc = _nullable({**doc, **schema})
     validator = jsonschema.Draft7Validator(resolver_doc, format_checker=jsonschema.FormatChecker())
     return validator.is_valid(value)
 
@@ -78,3 +90,43 @@ def test_jsonapi_request_bodies_require_data_and_type(generated: dict[tuple[str,
     assert "required" not in plain  # not a JSON:API document
     gen = generated["jsonapi_bodies", "fixed"]
     assert gen.returncode == 0 and gen.problems == []
+
+
+def test_required_names_never_declared_are_dropped(generated: dict[tuple[str, str], Generated]) -> None:
+    raw, doc = fixture("required_undeclared"), fixed("required_undeclared")
+    answer = {"data": [{"id": "p1", "attributes": {"email": "a@b.c", "permission": "view"}}]}
+    assert not valid(raw, raw["components"]["schemas"]["Permissions"], answer)
+    assert valid(doc, doc["components"]["schemas"]["Permissions"], answer)
+    props = doc["components"]["schemas"]["Permission"]["properties"]
+    assert props["attributes"]["required"] == ["email"]
+    assert props["annotation"]["required"] == ["content"]  # declared through allOf: kept
+    assert props["map"]["required"] == ["anything"]  # extra properties have a schema: cannot judge
+    assert props["open"]["required"] == ["anything"]  # declares nothing: cannot judge
+    assert props["variant"]["required"] == ["kind"]  # declared in a union member
+    assert doc["components"]["schemas"]["Permission"]["required"] == ["id", "attributes"]
+    gen = generated["required_undeclared", "fixed"]
+    assert gen.returncode == 0 and gen.problems == []
+
+
+def test_schema_examples_and_map_values_conform(generated: dict[tuple[str, str], Generated]) -> None:
+    raw, doc = fixture("schema_examples"), fixed("schema_examples")
+    schemas = doc["components"]["schemas"]
+    rows = schemas["Rows"]
+    # an example written on the schema (what a mock answers with) is the API's answer: rows are arrays
+    assert not valid(raw, raw["components"]["schemas"]["Rows"], rows["example"])
+    assert valid(doc, rows, rows["example"])
+    meta = schemas["Meta"]["properties"]
+    assert meta["column_id"]["nullable"] is True
+    # scalar illustrations that contradict their schema go; fitting ones stay
+    assert "example" not in meta["count"] and "example" not in meta["aggregation"]
+    assert meta["unit"]["example"] == "px"
+    # values of a map are checked against additionalProperties: the object value is admitted
+    body = doc["paths"]["/query"]["post"]["requestBody"]["content"]["application/json"]
+    raw_body = raw["paths"]["/query"]["post"]["requestBody"]["content"]["application/json"]
+    assert not valid(raw, raw["components"]["schemas"]["Profile"], raw_body["example"])
+    assert valid(doc, schemas["Profile"], body["example"])
+    gen = generated["schema_examples", "fixed"]
+    assert gen.returncode == 0 and gen.problems == []
+    rows_model = load(gen, "models.rows").Rows
+    parsed = rows_model.from_dict(rows["example"])
+    assert parsed.to_dict()["data"] == rows["example"]["data"]

@@ -1,7 +1,8 @@
 """Make schemas accept the doc's own JSON examples: the examples show what the API sends.
 
 For every JSON example (media `example` and `examples{}.value`, requests and
-responses), walk the example beside its schema and repair the schema where
+responses, and object/array/null examples written on schemas, which mocks
+answer with), walk the example beside its schema and repair the schema where
 they disagree:
 - a `required` property the example leaves out is no longer required;
 - a `null` where the schema does not allow it makes the schema `nullable`;
@@ -9,6 +10,8 @@ they disagree:
 - an integer schema given a fractional number becomes `number`;
 - a property the example has but a closed object (`additionalProperties:
   false`) does not declare is declared, with the type of the example value.
+Values of a map (`additionalProperties: {schema}`) are walked against that
+schema. A scalar schema example that contradicts its schema is removed.
 `$ref`s are followed (the referenced schema is repaired: the API sends the
 same thing wherever it is used); for `oneOf`/`anyOf` the member the example
 matches best (by single-value enums such as `type: [tag]`, then by shared
@@ -19,7 +22,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._walk import Path, Record, operations, unescape
+from ._walk import Path, Record, operations, unescape, walk_all_schemas
+from .parameter_examples import fits
 
 NAME = "examples-conform"
 
@@ -160,7 +164,9 @@ class _Conformer:
         old = {k: v for k, v in schema.items() if k not in ("description", "title", "nullable")}
         for k in old:
             del schema[k]
-        schema["anyOf"] = [old, _schema_of(example)]
+        # an empty object member goes last, as union-order puts it (the generator tries members in order)
+        catch_all = old.get("type") == "object" and not old.get("properties") and not old.get("additionalProperties")
+        schema["anyOf"] = [_schema_of(example), old] if catch_all else [old, _schema_of(example)]
         self.record(path, f"example has a {got} where the schema says {kind}: anyOf [{kind}, {got}]")
         return True
 
@@ -178,6 +184,11 @@ class _Conformer:
             for key, value in example.items():
                 if key in props:
                     self.walk(props[key], (*path, "properties", key), value, depth + 1)
+        extra = schema.get("additionalProperties")
+        if isinstance(extra, dict):  # a map: every undeclared key's value is an instance of it
+            for key, value in example.items():
+                if not (isinstance(props, dict) and key in props):
+                    self.walk(extra, (*path, "additionalProperties"), value, depth + 1)
         if schema.get("additionalProperties") is False and isinstance(props, dict):
             known = _object_props(self.doc, schema)
             for key, value in example.items():
@@ -211,8 +222,30 @@ def _schema_of(value: Any) -> dict[str, Any]:
     return {"type": "array", "items": {}} if kind == "array" else {"type": kind}
 
 
+def _schema_examples(doc: dict[str, Any], conformer: _Conformer, record: Record) -> None:
+    """Examples written on schemas (`schema.example`): mocks answer with them, so they must fit too.
+
+    An object or array example (a whole answer, a row) or a `null` shows what
+    the API sends: the schema is repaired as for media examples. A scalar that
+    contradicts its schema (`["first"]` for a string enum, `1` for a string) is
+    an illustration gone wrong, not the API: it is removed.
+    """
+    found: list[tuple[dict[str, Any], Path]] = []
+    walk_all_schemas(doc, lambda schema, path: found.append((schema, path)) if "example" in schema else None)
+    for schema, path in found:
+        if "example" not in schema or "parameters" in path:  # parameter examples: see parameter-examples
+            continue
+        example = schema["example"]
+        if example is None or (isinstance(example, dict | list) and _type_of(doc, schema) in ("object", "array")):
+            conformer.walk(schema, path, example)
+        elif not fits(doc, schema, example):
+            del schema["example"]
+            record((*path, "example"), f"schema example {example!r} does not fit its schema: removed")
+
+
 def apply(doc: dict[str, Any], package: str, record: Record) -> None:
     conformer = _Conformer(doc, record)
+    _schema_examples(doc, conformer, record)
     for path, method, op in operations(doc):
         base: Path = ("paths", path, method)
         holders: list[tuple[Any, Path]] = [(op.get("requestBody"), (*base, "requestBody"))]
