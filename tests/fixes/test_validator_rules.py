@@ -83,6 +83,9 @@ def test_jsonapi_request_bodies_require_data_and_type(generated: dict[tuple[str,
     assert not valid(doc, schemas["Invite"], {})
     assert not valid(doc, schemas["Invite"], {"data": {"attributes": {"email": "a@b.c"}}})
     assert valid(doc, schemas["Invite"], {"data": {"type": "ppms/user", "attributes": {"email": "a@b.c"}}})
+    # attributes that require a member are themselves required; optional ones stay optional
+    assert not valid(doc, schemas["Invite"], {"data": {"type": "ppms/user"}})
+    assert schemas["Invite"]["properties"]["data"]["required"] == ["type", "attributes"]
     assert schemas["Edit"]["properties"]["data"]["allOf"][0]["required"] == ["type"]
     bulk = doc["paths"]["/users/bulk"]["post"]["requestBody"]["content"]["application/vnd.api+json"]["schema"]
     assert bulk["required"] == ["data"] and bulk["properties"]["data"]["items"]["required"] == ["type"]

@@ -6,7 +6,9 @@ answers 400 without them. Several docs leave both optional, so `{}` is valid
 by the doc (and by a mock built from it) while the API and the sandbox reject
 it. For every request body declared `application/vnd.api+json` that is a
 resource document, `data` is made required on the schema that declares it,
-and `type` on each resource schema (the items, for a list of resources).
+and `type` on each resource schema (the items, for a list of resources); so is
+`attributes` where the attributes themselves require a member (a resource
+that must carry an email cannot leave out the object that holds it).
 """
 
 from __future__ import annotations
@@ -72,3 +74,16 @@ def apply(doc: dict[str, Any], package: str, record: Record) -> None:
                 data, dpath = _deref(doc, data.get("items"), (*dpath, "items"))
             for resource, rpath in _declaring(doc, data, dpath, "type"):
                 _require(resource, rpath, "type", record)
+            for resource, rpath in _declaring(doc, data, dpath, "attributes"):
+                if _requires_something(doc, resource["properties"]["attributes"]):
+                    _require(resource, rpath, "attributes", record)
+
+
+def _requires_something(doc: dict[str, Any], node: Any, depth: int = 0) -> bool:
+    """Whether the schema (or an allOf member) has a non-empty `required`."""
+    schema, _ = _deref(doc, node, ())
+    if not isinstance(schema, dict) or depth > 8:
+        return False
+    if schema.get("required"):
+        return True
+    return any(_requires_something(doc, m, depth + 1) for m in schema.get("allOf") or [])
