@@ -63,9 +63,6 @@ def stateful_overrides(http: httpx.Client, sandbox: Sandbox, token: str, op: Ope
             data.pop("id", None)  # the doc's example id is not the token's user
         if op.path == "/api/users/v2/me/change-password":
             attributes.update(currentPassword=OWNER_PASSWORD, newPassword="Another-Passw0rd")
-        if op.path == "/api/users/v2" and op.method == "POST":
-            # The doc's password example is shorter than the 12 characters its own description requires.
-            attributes["password"] = "Strong-Passw0rd"
         overrides["__body__"] = body
     return overrides
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import ipaddress
 import re
 from typing import Any
 
@@ -27,6 +28,25 @@ def _is_email(value: object) -> bool:
     return not isinstance(value, str) or bool(_EMAIL.match(value))
 
 
+@FORMAT_CHECKER.checks("ipv4")
+def _is_ipv4(value: object) -> bool:
+    # checked so that `oneOf: [ipv4, ipv6]` tells them apart, as Prism (ajv-formats) does
+    return not isinstance(value, str) or _is_ip(value, ipaddress.IPv4Address)
+
+
+@FORMAT_CHECKER.checks("ipv6")
+def _is_ipv6(value: object) -> bool:
+    return not isinstance(value, str) or _is_ip(value, ipaddress.IPv6Address)
+
+
+def _is_ip(value: str, kind: type[ipaddress.IPv4Address] | type[ipaddress.IPv6Address]) -> bool:
+    try:
+        kind(value)
+    except ValueError:
+        return False
+    return True
+
+
 @FORMAT_CHECKER.checks("date")
 def _is_date(value: object) -> bool:
     if not isinstance(value, str):
@@ -49,16 +69,14 @@ def to_json_schema(node: Any) -> Any:
     """Convert an OpenAPI 3.0 / Swagger 2 schema tree to JSON Schema 2020-12 (3.1 passes through).
 
     Handles `nullable`, boolean `exclusiveMinimum`/`exclusiveMaximum` and Swagger's `type: file`.
-    `oneOf` is checked as `anyOf`: the docs use it for overlapping alternatives (date or date-time,
-    IPv4 or IPv6) that a server accepts when any one of them fits.
+    `oneOf` is checked as written: the spec fix union-overlap already turned the docs' overlapping
+    alternatives (date or datetime, IPv4 or IPv6) into `anyOf`, as Prism reads them too.
     """
     if isinstance(node, list):
         return [to_json_schema(item) for item in node]
     if not isinstance(node, dict):
         return node
     out = {key: to_json_schema(value) for key, value in node.items()}
-    if isinstance(out.get("oneOf"), list) and "anyOf" not in out:
-        out["anyOf"] = out.pop("oneOf")
     for bound, limit in (("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")):
         if isinstance(out.get(bound), bool) and out.pop(bound) and limit in out:
             out[bound] = out.pop(limit)
