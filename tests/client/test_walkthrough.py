@@ -121,11 +121,6 @@ def test_walkthrough_async(sandbox: Sandbox) -> None:
     assert sandbox.tokens_issued == 1
 
 
-@pytest.mark.xfail(
-    reason="generated *_detailed parse documented error statuses with response.json(); an HTML body "
-    "there raises JSONDecodeError before raise_for_status (template fix: parse error bodies leniently)",
-    strict=False,
-)
 def test_html_error_on_a_documented_status_through_generated_sync(sandbox: Sandbox, pp: PiwikPro) -> None:
     invite = op("POST", "/api/users/v2/invite")
     sandbox.faults.add(kind="html", status=400, times=1, route="POST /api/users/v2/invite")
