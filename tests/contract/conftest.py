@@ -68,15 +68,17 @@ def prism_calls() -> dict[str, Any]:
     return {}
 
 
-@pytest.fixture(scope="session")
-def sandbox_client(sandbox_docs: Any) -> Iterator[Any]:
-    """A PiwikPro client (demo client credentials) on one sandbox for the whole session."""
-    from piwik_pro import PiwikPro
-    from piwik_pro.sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Sandbox
+@pytest.fixture
+def sandbox_client(sandbox: Any) -> Iterator[Any]:
+    """A PiwikPro client (demo client credentials) on a fresh sandbox for each comparison.
 
-    with Sandbox(sandbox_docs) as sb:
-        client = PiwikPro(sb.url, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, allow_insecure_http=True, max_retries=0)
-        try:
-            yield client
-        finally:
-            client.close()
+    Fresh, so one operation's state (a user created by an earlier example) cannot decide another's verdict.
+    """
+    from piwik_pro import PiwikPro
+    from piwik_pro.sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
+
+    client = PiwikPro(sandbox.url, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, allow_insecure_http=True, max_retries=0)
+    try:
+        yield client
+    finally:
+        client.close()
