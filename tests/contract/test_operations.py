@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from typing import Any
 
 import pytest
@@ -55,6 +56,9 @@ def test_operation_against_prism(
     assert not call.problems, call.report()
 
 
+_PLACEHOLDER = re.compile(r"{([^{}]*)}")
+
+
 @pytest.mark.parametrize("op", _params())
 def test_index_matches_doc(op: dict[str, Any], fixed_docs: dict[str, Any]) -> None:
     """The index (contract #5) names each parameter as the doc does and covers every doc parameter."""
@@ -62,9 +66,16 @@ def test_index_matches_doc(op: dict[str, Any], fixed_docs: dict[str, Any]) -> No
     declared = {(p["name"], p["in"]) for p in doc.parameters(op["method"], op["path"]) if p["in"] != "header"}
     indexed = {(p["name"], p["in"]) for p in op["parameters"] if p["in"] != "header"}
     assert indexed == declared, f"index has {sorted(indexed - declared)}, doc has {sorted(declared - indexed)}"
-    assert Doc(fixed_docs[op["doc"]]).doc["paths"].get(op["path"]) is not None, (
-        f"index path {op['path']!r} is not the doc's path template"
-    )
+    # The index spells each placeholder as its Python keyword ({user_id} for the doc's {userId}), like the lock.
+    shape = _PLACEHOLDER.sub("{}", op["path"])
+    doc_paths = [
+        path
+        for path, item in doc.doc["paths"].items()
+        if _PLACEHOLDER.sub("{}", path) == shape and op["method"].lower() in item
+    ]
+    assert len(doc_paths) == 1, f"index path {op['path']!r} matches doc paths {doc_paths}"
+    keywords = {p["python_name"] for p in op["parameters"] if p["in"] == "path"}
+    assert set(_PLACEHOLDER.findall(op["path"])) == keywords, f"{op['path']!r}: placeholders are not {keywords}"
 
 
 @pytest.mark.parametrize("op", _params())
