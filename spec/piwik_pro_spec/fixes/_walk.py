@@ -42,6 +42,27 @@ def resolve(doc: dict[str, Any], node: Any, limit: int = 16) -> Any:
     return node
 
 
+def deref(doc: dict[str, Any], node: Any, path: Path) -> tuple[Any, Path]:
+    """Follow local `$ref`s from `node` (found at `path`); return the target and where it lives.
+
+    A dangling reference gives `({}, path)`, so callers need not special-case it.
+    """
+    for _ in range(16):
+        ref = node.get("$ref") if isinstance(node, dict) else None
+        if not (isinstance(ref, str) and ref.startswith("#/")):
+            return node, path
+        target: Any = doc
+        keys: list[str] = []
+        for token in ref[2:].split("/"):
+            key = unescape(token)
+            target = target.get(key) if isinstance(target, dict) else None
+            keys.append(key)
+        if target is None:
+            return {}, path
+        node, path = target, tuple(keys)
+    return node, path
+
+
 def operations(doc: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
     """(path, method, operation) for every operation, in document order."""
     for path, item in (doc.get("paths") or {}).items():

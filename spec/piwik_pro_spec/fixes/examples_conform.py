@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._walk import Path, Record, operations, unescape, walk_all_schemas
+from ._walk import Path, Record, deref, operations, walk_all_schemas
 from .parameter_examples import fits
 
 NAME = "examples-conform"
@@ -35,23 +35,6 @@ def _is_json(media: str) -> bool:
     return base == "application/json" or base.endswith("+json")
 
 
-def _deref(doc: dict[str, Any], node: Any, path: Path) -> tuple[Any, Path]:
-    for _ in range(16):
-        ref = node.get("$ref") if isinstance(node, dict) else None
-        if not (isinstance(ref, str) and ref.startswith("#/")):
-            return node, path
-        target: Any = doc
-        new_path: list[str] = []
-        for token in ref[2:].split("/"):
-            key = unescape(token)
-            target = target.get(key) if isinstance(target, dict) else None
-            new_path.append(key)
-        if target is None:
-            return {}, path
-        node, path = target, tuple(new_path)
-    return node, path
-
-
 def _examples(doc: dict[str, Any], content: Any) -> list[Any]:
     out: list[Any] = []
     if not isinstance(content, dict):
@@ -62,7 +45,7 @@ def _examples(doc: dict[str, Any], content: Any) -> list[Any]:
         if "example" in media_obj:
             out.append(media_obj["example"])
         for entry in (media_obj.get("examples") or {}).values():
-            entry, _ = _deref(doc, entry, ())
+            entry, _ = deref(doc, entry, ())
             if isinstance(entry, dict) and "value" in entry:
                 out.append(entry["value"])
     return out
@@ -72,7 +55,7 @@ def _object_props(doc: dict[str, Any], schema: dict[str, Any], depth: int = 0) -
     props: dict[str, Any] = dict(schema.get("properties") or {})
     if depth < 8:
         for member in schema.get("allOf") or []:
-            target, _ = _deref(doc, member, ())
+            target, _ = deref(doc, member, ())
             if isinstance(target, dict):
                 props.update(_object_props(doc, target, depth + 1))
     return props
@@ -81,7 +64,7 @@ def _object_props(doc: dict[str, Any], schema: dict[str, Any], depth: int = 0) -
 def _score(doc: dict[str, Any], member: dict[str, Any], example: Any, depth: int = 0) -> int:
     nested = [*(member.get("oneOf") or []), *(member.get("anyOf") or [])]
     if nested and depth < 8:
-        return max(_score(doc, _deref(doc, m, ())[0] or {}, example, depth + 1) for m in nested)
+        return max(_score(doc, deref(doc, m, ())[0] or {}, example, depth + 1) for m in nested)
     kind = member.get("type")
     if not isinstance(example, dict):
         expected = _JSON_TYPES.get(type(example))
@@ -95,7 +78,7 @@ def _score(doc: dict[str, Any], member: dict[str, Any], example: Any, depth: int
     props = _object_props(doc, member)
     score = 0
     for key, value in example.items():
-        sub, _ = _deref(doc, props.get(key), ())
+        sub, _ = deref(doc, props.get(key), ())
         if isinstance(sub, dict) and isinstance(sub.get("enum"), list) and len(sub["enum"]) == 1:
             score += 10 if value in sub["enum"] else -100
         elif isinstance(sub, dict) and isinstance(value, dict) and depth < 8:
@@ -110,7 +93,7 @@ class _Conformer:
         self.record = record
 
     def walk(self, node: Any, path: Path, example: Any, depth: int = 0) -> None:
-        schema, path = _deref(self.doc, node, path)
+        schema, path = deref(self.doc, node, path)
         if not isinstance(schema, dict) or depth > 40:
             return
         if example is None:
@@ -126,7 +109,7 @@ class _Conformer:
             members = schema.get(key)
             if isinstance(members, list) and members:
                 scored = [
-                    (_score(self.doc, _deref(self.doc, m, ())[0] or {}, example), -i) for i, m in enumerate(members)
+                    (_score(self.doc, deref(self.doc, m, ())[0] or {}, example), -i) for i, m in enumerate(members)
                 ]
                 _, best = max(scored)
                 self.walk(members[-best], (*path, key, -best), example, depth + 1)
@@ -203,7 +186,7 @@ def _fits(kind: str, got: str) -> bool:
 
 
 def _type_of(doc: dict[str, Any], member: Any) -> str | None:
-    target, _ = _deref(doc, member, ())
+    target, _ = deref(doc, member, ())
     if not isinstance(target, dict):
         return None
     kind = target.get("type")
@@ -251,7 +234,7 @@ def apply(doc: dict[str, Any], package: str, record: Record) -> None:
         holders: list[tuple[Any, Path]] = [(op.get("requestBody"), (*base, "requestBody"))]
         holders += [(r, (*base, "responses", s)) for s, r in (op.get("responses") or {}).items()]
         for holder, hpath in holders:
-            holder, hpath = _deref(doc, holder, hpath)
+            holder, hpath = deref(doc, holder, hpath)
             content = holder.get("content") if isinstance(holder, dict) else None
             if not isinstance(content, dict):
                 continue

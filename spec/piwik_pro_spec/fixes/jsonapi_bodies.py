@@ -15,34 +15,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._walk import Path, Record, operations
+from ._walk import Path, Record, deref, operations
 from .jsonapi_media import JSON_API, document_kind
 
 NAME = "jsonapi-request-bodies"
-
-
-def _deref(doc: dict[str, Any], node: Any, path: Path) -> tuple[Any, Path]:
-    for _ in range(16):
-        ref = node.get("$ref") if isinstance(node, dict) else None
-        if not (isinstance(ref, str) and ref.startswith("#/")):
-            return node, path
-        target: Any = doc
-        keys: list[str] = []
-        for token in ref[2:].split("/"):
-            key = token.replace("~1", "/").replace("~0", "~")
-            target = target.get(key) if isinstance(target, dict) else None
-            keys.append(key)
-        if target is None:
-            return {}, path
-        node, path = target, tuple(keys)
-    return node, path
 
 
 def _declaring(
     doc: dict[str, Any], node: Any, path: Path, name: str, depth: int = 0
 ) -> list[tuple[dict[str, Any], Path]]:
     """The schema nodes (with their paths) that declare property `name`: the node itself, allOf or union members."""
-    schema, path = _deref(doc, node, path)
+    schema, path = deref(doc, node, path)
     if not isinstance(schema, dict) or depth > 8:
         return []
     if isinstance(schema.get("properties"), dict) and name in schema["properties"]:
@@ -63,15 +46,15 @@ def _require(schema: dict[str, Any], path: Path, name: str, record: Record) -> N
 
 def apply(doc: dict[str, Any], package: str, record: Record) -> None:
     for path, method, op in operations(doc):
-        body, bpath = _deref(doc, op.get("requestBody"), ("paths", path, method, "requestBody"))
+        body, bpath = deref(doc, op.get("requestBody"), ("paths", path, method, "requestBody"))
         media = (body.get("content") or {}).get(JSON_API) if isinstance(body, dict) else None
         if not (isinstance(media, dict) and document_kind(doc, media.get("schema")) == "resource"):
             continue
         for top, tpath in _declaring(doc, media["schema"], (*bpath, "content", JSON_API, "schema"), "data"):
             _require(top, tpath, "data", record)
-            data, dpath = _deref(doc, top["properties"]["data"], (*tpath, "properties", "data"))
+            data, dpath = deref(doc, top["properties"]["data"], (*tpath, "properties", "data"))
             if isinstance(data, dict) and data.get("type") == "array":
-                data, dpath = _deref(doc, data.get("items"), (*dpath, "items"))
+                data, dpath = deref(doc, data.get("items"), (*dpath, "items"))
             for resource, rpath in _declaring(doc, data, dpath, "type"):
                 _require(resource, rpath, "type", record)
             for resource, rpath in _declaring(doc, data, dpath, "attributes"):
@@ -81,7 +64,7 @@ def apply(doc: dict[str, Any], package: str, record: Record) -> None:
 
 def _requires_something(doc: dict[str, Any], node: Any, depth: int = 0) -> bool:
     """Whether the schema (or an allOf member) has a non-empty `required`."""
-    schema, _ = _deref(doc, node, ())
+    schema, _ = deref(doc, node, ())
     if not isinstance(schema, dict) or depth > 8:
         return False
     if schema.get("required"):
