@@ -218,3 +218,23 @@ def test_chunked_request_bodies_are_read(http: httpx.Client, sandbox: Sandbox) -
     assert response.status_code == 201
     assert sandbox.requests[-1].headers.get("transfer-encoding") == "chunked"
     assert sandbox.requests[-1].body == body
+
+
+def test_a_client_hanging_up_prints_no_traceback(
+    sandbox: Sandbox, capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
+) -> None:
+    # socketserver reports connection errors through handle_error; a reset by the client is ordinary traffic.
+    server = sandbox._server
+    assert server is not None
+    try:
+        raise ConnectionResetError(104, "Connection reset by peer")
+    except ConnectionResetError:
+        server.handle_error(None, ("127.0.0.1", 50000))
+    assert capsys.readouterr().err == ""
+    # A real failure is still reported, with its traceback, through logging.
+    with caplog.at_level("ERROR", logger="piwik_pro.sandbox"):
+        try:
+            raise ValueError("boom")
+        except ValueError:
+            server.handle_error(None, ("127.0.0.1", 50000))
+    assert any(r.exc_info and r.exc_info[0] is ValueError for r in caplog.records)

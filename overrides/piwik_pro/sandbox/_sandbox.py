@@ -11,6 +11,7 @@ import logging
 import os
 import secrets
 import socket
+import sys
 import threading
 import time
 from collections.abc import Mapping
@@ -393,6 +394,14 @@ class _Server(ThreadingHTTPServer):
         if ":" in address[0]:
             self.address_family = socket.AF_INET6
         super().__init__(address, handler)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A client hanging up mid-request (a timeout, a retry, a dropped keep-alive) is ordinary traffic, not a
+        # sandbox failure: no traceback on the console of whoever runs it. Anything else is logged in full.
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            logger.debug("client %s hung up", client_address)
+            return
+        logger.exception("sandbox error on the connection from %s", client_address)
 
     def track(self, connection: socket.socket, alive: bool) -> None:
         with self._connections_lock:
