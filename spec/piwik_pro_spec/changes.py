@@ -460,10 +460,10 @@ def _listed(values: list[str]) -> str:
 
 def _compare_fields(where: str, noun: str, old: dict[str, Any], new: dict[str, Any], add: Any) -> None:
     for path in old:
-        if path not in new and not _under_removed(path, old, new):
+        if path not in new and not _under_only_in(path, old, new):
             add(f"{noun}-removed", True, f"{where} field `{path}` removed")
     for path in new:
-        if path not in old and not _under_added(path, old, new):
+        if path not in old and not _under_only_in(path, new, old):
             required = bool(new[path].get("required")) and noun == "body-field"
             how = "required " if required else ""
             add(f"{noun}-added", required, f"{how}{where} field `{path}` added")
@@ -490,20 +490,11 @@ def _parent(path: str) -> str | None:
     return path[:cut] if cut > 0 else None
 
 
-def _under_removed(path: str, old: dict[str, Any], new: dict[str, Any]) -> bool:
-    """A field under an already-reported removed field: one change, not one per descendant."""
+def _under_only_in(path: str, side: dict[str, Any], other: dict[str, Any]) -> bool:
+    """A field under a field that only `side` has (already reported): one change, not one per descendant."""
     parent = _parent(path)
     while parent is not None:
-        if parent in old and parent not in new:
-            return True
-        parent = _parent(parent)
-    return False
-
-
-def _under_added(path: str, old: dict[str, Any], new: dict[str, Any]) -> bool:
-    parent = _parent(path)
-    while parent is not None:
-        if parent in new and parent not in old:
+        if parent in side and parent not in other:
             return True
         parent = _parent(parent)
     return False
