@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from ._client import AsyncPiwikPro, PiwikPro
     from ._errors import (
         APIConnectionError,
+        APIResponseValidationError,
         APIStatusError,
         APITimeoutError,
         AuthenticationError,
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
         PermissionDeniedError,
         PiwikProError,
         RateLimitError,
+        UnexpectedStatusError,
         UnprocessableEntityError,
     )
     from ._operations import BodyInfo, DocInfo, OperationInfo, ParameterInfo, docs, find_operation, operations
@@ -34,6 +36,7 @@ if TYPE_CHECKING:
 # Imported on first use: `piwik-pro --help` and the sandbox need not pay for httpx and the client.
 _LAZY: dict[str, str] = {
     "APIConnectionError": "._errors",
+    "APIResponseValidationError": "._errors",
     "APIStatusError": "._errors",
     "APITimeoutError": "._errors",
     "AsyncPiwikPro": "._client",
@@ -53,6 +56,7 @@ _LAZY: dict[str, str] = {
     "RateLimitError": "._errors",
     "Token": "._auth",
     "TokenStore": "._auth",
+    "UnexpectedStatusError": "._errors",
     "UnprocessableEntityError": "._errors",
     "docs": "._operations",
     "find_operation": "._operations",
@@ -73,6 +77,7 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "APIConnectionError",
+    "APIResponseValidationError",
     "APIStatusError",
     "APITimeoutError",
     "AsyncPiwikPro",
@@ -92,6 +97,7 @@ __all__ = [
     "RateLimitError",
     "Token",
     "TokenStore",
+    "UnexpectedStatusError",
     "UnprocessableEntityError",
     "docs",
     "find_operation",

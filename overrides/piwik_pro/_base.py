@@ -7,13 +7,14 @@ concerns (auth, retries, errors) are written once, here and in the client.
 
 from __future__ import annotations
 
-from typing import Protocol, runtime_checkable
+from collections.abc import Collection
+from typing import NoReturn, Protocol, runtime_checkable
 
 import httpx
 
-from ._errors import make_status_error
+from ._errors import APIResponseValidationError, UnexpectedStatusError, _snippet, make_status_error
 
-__all__ = ["ClientLike", "raise_for_status"]
+__all__ = ["ClientLike", "raise_for_status", "raise_invalid_body"]
 
 
 @runtime_checkable
@@ -39,16 +40,33 @@ class _HasStatus(Protocol):
     def headers(self) -> httpx.Headers: ...
 
 
-def raise_for_status(response: _HasStatus) -> None:
-    """Raise the typed error (see piwik_pro._errors) for a 4xx/5xx response; do nothing otherwise.
+def raise_for_status(response: _HasStatus, success: Collection[int] | None = None) -> None:
+    """Raise the typed error (see piwik_pro._errors) unless the response is a success.
 
-    Takes a generated `Response` (status_code, content, headers) or an `httpx.Response`.
+    4xx/5xx raise their status error; any 3xx raises UnexpectedStatusError; with
+    `success` (the statuses the operation documents as success), a 1xx/2xx not in it
+    raises UnexpectedStatusError too. Takes a generated `Response` or an `httpx.Response`.
     """
     status = int(response.status_code)
+    raw = response if isinstance(response, httpx.Response) else None
     if status >= 400:
-        raise make_status_error(
-            status,
-            response.content,
-            response.headers,
-            response=response if isinstance(response, httpx.Response) else None,
-        )
+        raise make_status_error(status, response.content, response.headers, response=raw)
+    if 300 <= status < 400 or (success is not None and status not in success):
+        raise make_status_error(status, response.content, response.headers, response=raw, cls=UnexpectedStatusError)
+
+
+def raise_invalid_body(response: _HasStatus, cause: BaseException, expected: str | None = None) -> NoReturn:
+    """Raise APIResponseValidationError for a success response whose body is not what the doc says.
+
+    `expected` names what the doc promises (a media type or a model), for the message.
+    """
+    status = int(response.status_code)
+    snippet = _snippet(response.content)
+    what = f" (expected {expected})" if expected else ""
+    raise APIResponseValidationError(
+        f"HTTP {status}: the body is not what the API documents{what}: {type(cause).__name__}; body: {snippet}",
+        status_code=status,
+        headers=response.headers,
+        body_snippet=snippet,
+        response=response if isinstance(response, httpx.Response) else None,
+    ) from cause

@@ -3,11 +3,13 @@
 PiwikProError
 ├── APIConnectionError          the request did not get an HTTP answer
 │   └── APITimeoutError
-└── APIStatusError              the API answered 4xx/5xx
-    ├── BadRequestError 400, AuthenticationError 401, PermissionDeniedError 403,
-    ├── NotFoundError 404, ConflictError 409, UnprocessableEntityError 422,
-    ├── RateLimitError 429, InternalServerError 5xx
-    └── (APIStatusError itself for any other status)
+├── APIStatusError              the API answered 4xx/5xx, or a status the operation does not document
+│   ├── BadRequestError 400, AuthenticationError 401, PermissionDeniedError 403,
+│   ├── NotFoundError 404, ConflictError 409, UnprocessableEntityError 422,
+│   ├── RateLimitError 429, InternalServerError 5xx
+│   ├── UnexpectedStatusError   a 3xx, or a 1xx/2xx the operation does not document
+│   └── (APIStatusError itself for any other status)
+└── APIResponseValidationError  a success status whose body is not what the doc says
 
 Status errors carry the parsed JSON:API `errors` list as `ErrorDetail`s; a
 non-JSON body (an HTML proxy page, a truncated body) gives the same typed
@@ -29,6 +31,7 @@ from ._logging import redact
 
 __all__ = [
     "APIConnectionError",
+    "APIResponseValidationError",
     "APIStatusError",
     "APITimeoutError",
     "AuthenticationError",
@@ -40,6 +43,7 @@ __all__ = [
     "PermissionDeniedError",
     "PiwikProError",
     "RateLimitError",
+    "UnexpectedStatusError",
     "UnprocessableEntityError",
     "make_status_error",
 ]
@@ -173,6 +177,32 @@ class RateLimitError(APIStatusError):
 
 class InternalServerError(APIStatusError):
     pass
+
+
+class UnexpectedStatusError(APIStatusError):
+    """A status the operation does not document as its answer: any 3xx (redirects are never
+    followed, so the token stays on its host), or a 1xx/2xx the doc does not list."""
+
+
+class APIResponseValidationError(PiwikProError):
+    """A documented success status whose body is not what the doc says: another media type,
+    not UTF-8, not JSON, or JSON that does not fit the operation's model."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int,
+        headers: httpx.Headers,
+        body_snippet: str | None,
+        response: httpx.Response | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status_code = status_code
+        self.headers = headers
+        self.request_id = _request_id(headers)
+        self.body_snippet = body_snippet
+        self.response = response
 
 
 _BY_STATUS: dict[int, type[APIStatusError]] = {
