@@ -54,14 +54,14 @@ def tests(session: nox.Session) -> None:
     _require_generated(session)
     session.install(OPENAPI_PYTHON_CLIENT, RUFF, *PYTEST)
     _install_project(session, "sandbox")
-    args = session.posargs or ["tests", "-m", "not contract"]
+    args = session.posargs or ["tests", "-m", "not contract and not newman"]
     session.run("pytest", *args)
 
 
 @nox.session
 def lint(session: nox.Session) -> None:
     """ruff (lint + format check) on handwritten code; mypy --strict on overrides/."""
-    session.install(RUFF, MYPY, JSONSCHEMA, "types-python-dateutil", "types-jsonschema", *PYTEST)
+    session.install(RUFF, MYPY, JSONSCHEMA, "types-python-dateutil", "types-jsonschema", "types-jmespath", *PYTEST)
     _install_project(session, "sandbox")
     handwritten = ["overrides", "spec", "tests", "examples", "noxfile.py"]
     session.run("ruff", "check", *handwritten)
@@ -95,6 +95,16 @@ def contract(session: nox.Session) -> None:
     _install_project(session, "sandbox")
     env = {"PIWIK_PRO_TOOLS_DIR": str(ROOT / ".tools")}
     session.run("pytest", "tests/contract", "-m", "contract", *session.posargs, env=env)
+
+
+@nox.session
+def postman(session: nox.Session) -> None:
+    """The exported Postman collection run by Newman (pinned, npm) against the sandbox."""
+    _require_generated(session)
+    session.install(*PYTEST)
+    _install_project(session, "sandbox")
+    env = {"PIWIK_PRO_TOOLS_DIR": str(ROOT / ".tools")}
+    session.run("pytest", "tests/postman", "-m", "newman", *session.posargs, env=env)
 
 
 if os.environ.get("CI"):

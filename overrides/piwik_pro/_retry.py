@@ -112,6 +112,10 @@ def _log_retry(request: httpx.Request, reason: str, delay: float, attempt: int, 
         reason,
         attempt + 1,
         max_retries,
+        # Structured, for the CLI's -v ("attempt 2/3 after 503, waiting 0.8 s").
+        extra={
+            "piwik_pro_retry": {"attempt": attempt + 2, "attempts": max_retries + 1, "reason": reason, "delay": delay}
+        },
     )
 
 

@@ -95,7 +95,7 @@ def test_request_uses_the_operations_media_type(env: Sandbox, capsys: pytest.Cap
     (sent,) = [r for r in env.requests if r.path == "/api/users/v2/invite"]
     assert sent.headers["content-type"] == "application/vnd.api+json"
 
-    assert main(["request", "GET", "/api/users/v2", "-q", "limit=1", "-q", "search=raw@"]) == 0
+    assert main(["request", "GET", "/api/users/v2", "limit=1", "search=raw@"]) == 0
     assert [u["attributes"]["email"] for u in json.loads(capsys.readouterr().out)["data"]] == ["raw@example.com"]
 
     assert main(["request", "FETCH", "/api/users/v2"]) == 2

@@ -23,7 +23,7 @@ def test_no_secret_or_token_in_any_output(run: Run, sandbox: Sandbox, cli_env: d
         run("token"),
         run("call", user_list.name, "limit=1", "--verbose"),
         run("-v", "call", invite.name, "--data", body),
-        run("-v", "request", "GET", "/api/users/v2", "--query", "limit=1"),
+        run("-v", "request", "GET", "/api/users/v2", "limit=1"),
         run("-v", "token", "--refresh", env={"PIWIK_PRO_CLIENT_SECRET": "another-wrong-secret"}),
     ]
     raw = run("token", "--raw")

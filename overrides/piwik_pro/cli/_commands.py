@@ -10,13 +10,14 @@ import argparse
 import dataclasses
 import datetime
 import json
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from . import _catalog, _config, _output, _params
-from ._errors import OK, CLIError, UsageError
+from . import _catalog, _config, _http, _output, _params
+from ._errors import NETWORK_OR_AUTH, OK, CLIError, UsageError
 
 if TYPE_CHECKING:
     import httpx
@@ -38,12 +39,15 @@ class Session:
 
     def __init__(self, args: argparse.Namespace, *, refresh: bool = False) -> None:
         self.args = args
+        self.curl = bool(_opt(args, "curl"))
         self.creds = _config.resolve(
             host=_opt(args, "host"),
             client_id=_opt(args, "client_id"),
             client_secret_file=_opt(args, "client_secret_file"),
             profile=_opt(args, "profile"),
+            need_secret=not self.curl,  # --curl sends nothing, so it needs no credentials
         )
+        self.headers = _http.parse_headers(_opt(args, "header") or [])
         self.redactor = _output.Redactor([self.creds.client_secret])
         self.verbose = bool(_opt(args, "verbose"))
         self.last_response: httpx.Response | None = None
@@ -68,25 +72,50 @@ class Session:
             return self._client
         from piwik_pro import PiwikPro
 
+        options: dict[str, Any] = {}
+        if _opt(self.args, "timeout") is not None:
+            options["timeout"] = self.args.timeout
+        if _opt(self.args, "max_retries") is not None:
+            options["max_retries"] = self.args.max_retries
         try:
-            client = PiwikPro(
-                self.creds.host,
-                self.creds.client_id,
-                self.creds.client_secret,
-                token_store=None if _opt(self.args, "no_cache") else self.store(),
-                allow_insecure_http=bool(_opt(self.args, "allow_insecure_http")),
-            )
+            if self.curl:
+                # The placeholder stands where the token goes; nothing is ever sent with it.
+                client = PiwikPro(
+                    self.creds.host,
+                    token=_http.TOKEN_PLACEHOLDER,
+                    allow_insecure_http=bool(_opt(self.args, "allow_insecure_http")),
+                    **options,
+                )
+            else:
+                client = PiwikPro(
+                    self.creds.host,
+                    self.creds.client_id,
+                    self.creds.client_secret,
+                    token_store=None if _opt(self.args, "no_cache") else self.store(),
+                    allow_insecure_http=bool(_opt(self.args, "allow_insecure_http")),
+                    **options,
+                )
         except ValueError as exc:
             message = str(exc).replace("allow_insecure_http=True", "--allow-insecure-http")
             raise UsageError(f"{self.redactor.text(message)} (host from {self.creds.sources.get('host')})") from None
         hooks = client.get_httpx_client().event_hooks
+        if self.headers:
+            hooks["request"].append(self._add_headers)
+        if self.curl:
+            hooks["request"].append(_http.capture)
         if self.verbose:
             verbose = _output.Verbose(self.redactor)
             hooks["request"].append(verbose.on_request)
             hooks["response"].append(verbose.on_response)
+            _output.show_attempts(verbose)
         hooks["response"].append(self._remember)
         self._client = client
         return client
+
+    def _add_headers(self, request: httpx.Request) -> None:
+        if not request.url.path.endswith("/auth/token"):
+            for name, value in self.headers:
+                request.headers[name] = value
 
     def _remember(self, response: httpx.Response) -> None:
         if not response.request.url.path.endswith("/auth/token"):  # the operation's answer, not the token's
@@ -108,6 +137,11 @@ def session(args: argparse.Namespace, *, refresh: bool = False) -> Iterator[Sess
     s = Session(args, refresh=refresh)
     try:
         yield s
+    except Exception as exc:
+        hint = _http.scheme_hint(exc, s.creds.host)
+        if hint is None:
+            raise
+        raise CLIError(s.redactor.text(f"cannot reach the API: {exc}; {hint}"), NETWORK_OR_AUTH) from None
     finally:
         s.close()
 
@@ -159,22 +193,27 @@ def cmd_apis(args: argparse.Namespace) -> int:
 
 
 def _table(rows: list[list[str]], header: list[str]) -> None:
+    """Columns padded to their widest cell; the last one cut to fit the terminal (COLUMNS, else the tty)."""
+    import os
+    import shutil
     import sys
 
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header) - 1)]
     bold = _output.use_color(sys.stdout)
+    # Piped output stays whole (grep, awk); a terminal, or an explicit COLUMNS, gets lines that fit.
+    fit = sys.stdout.isatty() or bool(os.environ.get("COLUMNS"))
+    room = shutil.get_terminal_size().columns - sum(w + 2 for w in widths)
     for n, row in enumerate([header, *rows]):
-        line = "  ".join([*(c.ljust(w) for c, w in zip(row[:-1], widths, strict=True)), row[-1]]).rstrip()
+        last = row[-1]
+        if fit and len(last) > max(room, 8):
+            last = last[: max(room, 8) - 1] + "…"
+        line = "  ".join([*(c.ljust(w) for c, w in zip(row[:-1], widths, strict=True)), last]).rstrip()
         sys.stdout.write((f"\x1b[1m{line}\x1b[0m" if bold and n == 0 else line) + "\n")
     sys.stdout.flush()
 
 
 def cmd_ops(args: argparse.Namespace) -> int:
     words: list[str] = args.words
-    if words and words[0] == "show":
-        if len(words) != 2:
-            raise UsageError("usage: piwik-pro ops show OPERATION")
-        return _ops_show(args, _catalog.find(words[1]))
     if len(words) > 1:
         raise UsageError(
             f"ops takes one API name, got {' '.join(words)!r}; to see one operation: piwik-pro ops show NAME"
@@ -202,12 +241,41 @@ def cmd_ops(args: argparse.Namespace) -> int:
     return OK
 
 
-def _ops_show(args: argparse.Namespace, op: OperationInfo) -> int:
+def _body_fields(op: OperationInfo) -> list[_catalog.Field]:
     body = op.body
-    fields: list[_catalog.Field] = []
     if body and body.model and body.module:
         model = _catalog.load_model(body.module, body.model)
-        fields = _catalog.model_fields(model) if model is not None else []
+        return _catalog.model_fields(model) if model is not None else []
+    return []
+
+
+def body_required(op: OperationInfo, fields: list[_catalog.Field]) -> bool:
+    """Whether the API needs a body: the doc says so, or its model has required fields.
+
+    A JSON:API create/update body (required `data`) cannot be left out, even where
+    the doc marks the request body optional.
+    """
+    return op.body is not None and (op.body.required or any(f.required for f in fields))
+
+
+def body_skeleton(fields: list[_catalog.Field]) -> dict[str, Any]:
+    """A JSON outline of a body: nested objects spelled out, leaves as "<type>" placeholders."""
+    out: dict[str, Any] = {}
+    for f in fields:
+        if f.children:
+            out[f.name] = body_skeleton(f.children)
+        else:
+            out[f.name] = f"<{f.type}{', required' if f.required else ''}>"
+    return out
+
+
+def cmd_ops_show(args: argparse.Namespace) -> int:
+    return _ops_show(args, _catalog.find(args.operation))
+
+
+def _ops_show(args: argparse.Namespace, op: OperationInfo) -> int:
+    body = op.body
+    fields = _body_fields(op)
     if args.json:
 
         def as_json(fs: list[_catalog.Field]) -> list[dict[str, Any]]:
@@ -234,7 +302,8 @@ def _ops_show(args: argparse.Namespace, op: OperationInfo) -> int:
         out.append(f"  {label.ljust(width)}  {p.location:<5}  {flag}  {types.get(p.python_name, p.type)}")
     if body:
         ctype = op.request_content_type or "application/json"
-        out.append(f"body ({body.model or 'JSON'}, {ctype}, {'required' if body.required else 'optional'}):")
+        needed = "required" if body_required(op, fields) else "optional"
+        out.append(f"body ({body.model or 'JSON'}, {ctype}, {needed}):")
 
         def walk(fs: list[_catalog.Field], indent: int) -> None:
             for f in fs:
@@ -264,12 +333,23 @@ def cmd_call(args: argparse.Namespace) -> int:
         module = op.load()
     except ImportError as exc:
         raise UsageError(f"cannot import {op.module} ({exc}); regenerate the client (`nox -s regenerate`)") from None
+    query = _http.compile_query(args.query)
     pairs = _params.split_assignments(args.params)
     has_data = args.data is not None
+    if not has_data:
+        fields = _body_fields(op)
+        if body_required(op, fields):
+            skeleton = json.dumps(body_skeleton(fields), ensure_ascii=False)
+            raise UsageError(
+                f"{op.name} needs a request body: --data JSON, --data @file or --data - "
+                f"(fields: piwik-pro ops show {op.name}); its outline: {skeleton}"
+            )
     data = _params.read_data(args.data) if has_data else None
     kwargs = _params.build_kwargs(op, module.sync_detailed, pairs, data, has_data)
     if args.all and not op.pagination:
         raise UsageError(f"{op.name} is not a paginated list operation; drop --all")
+    if args.all and (args.curl or args.include):
+        raise UsageError("--all follows many pages; --curl and --include show one request: drop one of them")
     with session(args) as s:
         if args.all:
             items: list[Any] = []
@@ -277,26 +357,46 @@ def cmd_call(args: argparse.Namespace) -> int:
                 for item in s.client().paginate(op, **kwargs):
                     items.append(item.to_dict() if hasattr(item, "to_dict") else item)
                     progress.update(f"fetching {op.name}: {len(items)} items")
-            _output.print_json(items)
+            _deliver(args, json.dumps(items).encode(), query)
             return OK
         misfit: Exception | None = None
         with s.progress(f"calling {op.name}"):
             try:
                 response = module.sync_detailed(client=s.client(), **kwargs)
+            except _http.Captured as captured:
+                print(_http.curl_command(captured.request))
+                return OK
             except (KeyError, TypeError, ValueError, AttributeError) as exc:
                 # The API answered, but the generated model cannot read the body: show it as it came.
                 if s.last_response is None:
                     raise
                 misfit, response = exc, s.last_response
+        if args.include and s.last_response is not None:
+            sys.stdout.write(_http.status_block(s.last_response))
         raise_for_status(response)
         if isinstance(misfit, json.JSONDecodeError):
             raise CLIError(f"the API answered {response.status_code} with broken JSON ({misfit}); nothing printed")
         if misfit is not None:
             _output.note(f"warning: the answer does not fit the doc's schema ({type(misfit).__name__}: {misfit})")
-        _output.print_body(response.content)
+        _deliver(args, response.content, query)
         if not response.content:
             _output.status_note(int(response.status_code))
     return OK
+
+
+def _deliver(args: argparse.Namespace, content: bytes, query: Any) -> None:
+    """The answer to stdout or --output FILE, filtered by --query when given."""
+    if query is not None:
+        value = _http.apply_query(query, content)
+        if args.output:
+            _http.write_output(args.output, (json.dumps(value, indent=2, ensure_ascii=False) + "\n").encode())
+        else:
+            _output.print_json(value)
+        return
+    if args.output:
+        _http.write_output(args.output, content)
+        return
+    _output.print_body(content)
 
 
 _METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
@@ -309,14 +409,23 @@ def cmd_request(args: argparse.Namespace) -> int:
     path: str = args.path
     if not path.startswith("/"):
         raise UsageError(f"PATH must start with / (a path on the configured host), got {path!r}")
+    query = _http.compile_query(args.query)
     params: dict[str, list[str]] = {}
-    for name, value in _params.split_assignments(args.query or [], "--query"):
+    for name, value in _params.split_assignments(args.params or [], "query parameter"):
         params.setdefault(name, []).append(value)
     data = _params.read_data(args.data) if args.data is not None else None
     with session(args) as s, s.progress(f"{method} {path}"):
         # The client picks Content-Type/Accept from the operation matching METHOD and PATH.
-        response = s.client().request(method, path, params=params or None, json=data, content_type=args.content_type)
-        _output.print_body(response.content)
+        try:
+            response = s.client().request(
+                method, path, params=params or None, json=data, content_type=args.content_type
+            )
+        except _http.Captured as captured:
+            print(_http.curl_command(captured.request))
+            return OK
+        if args.include:
+            sys.stdout.write(_http.status_block(response))
+        _deliver(args, response.content, query)
     return OK
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -43,10 +44,27 @@ class _Version(argparse.Action):
         parser.exit()
 
 
-def _common() -> _Parser:
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds > 0, got {text!r}")
+    return value
+
+
+def _count(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 0, got {text!r}")
+    return int(text)
+
+
+def _connection() -> _Parser:
+    """Options of the commands that talk to the API, in one group."""
     # SUPPRESS: options given before the command must survive the subparser's defaults.
-    common = _Parser(add_help=False)
-    group = common.add_argument_group("connection")
+    parent = _Parser(add_help=False)
+    group = parent.add_argument_group("connection")
     s = argparse.SUPPRESS
     group.add_argument("--profile", metavar="NAME", default=s, help="use the named profile from the config file")
     group.add_argument("--host", metavar="URL", default=s, help="account URL, e.g. https://ACCOUNT.piwik.pro")
@@ -59,60 +77,121 @@ def _common() -> _Parser:
         "--allow-insecure-http", action="store_true", default=s, help="allow an http:// host that is not loopback"
     )
     group.add_argument(
-        "-v", "--verbose", action="store_true", default=s, help="print requests and responses (secrets redacted)"
+        "--timeout", metavar="SECONDS", type=_seconds, default=s, help="give up on an attempt after this long (60)"
     )
-    return common
+    group.add_argument(
+        "--max-retries", metavar="N", type=_count, default=s, help="retry failed attempts up to N times (2)"
+    )
+    group.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        default=s,
+        help="print every request, attempt and response, and the total time (secrets redacted)",
+    )
+    return parent
+
+
+def _http_output() -> _Parser:
+    """Options of the commands that send one API request and print its answer."""
+    parent = _Parser(add_help=False)
+    group = parent.add_argument_group("request and output")
+    group.add_argument(
+        "-H", "--header", action="append", default=[], metavar="NAME:VALUE", help="extra request header (repeatable)"
+    )
+    group.add_argument("--include", action="store_true", help="print the status line and headers before the body")
+    group.add_argument("-o", "--output", metavar="FILE", help="write the body to FILE instead of stdout")
+    group.add_argument(
+        "--curl", action="store_true", help="print the equivalent curl command ($PIWIK_PRO_TOKEN) and send nothing"
+    )
+    group.add_argument("--query", metavar="EXPR", help="filter the JSON answer with a JMESPath expression")
+    return parent
 
 
 def build_parser() -> argparse.ArgumentParser:
-    common = _common()
+    connection = _connection()
+    http_output = _http_output()
     parser = _Parser(
         prog="piwik-pro",
         description="Call the Piwik PRO API from the shell: explore operations, call any of them, script the results.",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
-        parents=[common],
+        parents=[connection],
     )
     parser.add_argument("--version", action=_Version, nargs=0, help="print the version and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
-    def add(name: str, help_text: str, **kw: Any) -> argparse.ArgumentParser:
-        kw.setdefault("parents", [common])
-        p: argparse.ArgumentParser = sub.add_parser(name, help=help_text, description=help_text, epilog=EPILOG, **kw)
+    def add(name: str, help_text: str, parents: list[_Parser], epilog: str | None = None) -> Any:
+        p = sub.add_parser(name, help=help_text, description=help_text, epilog=epilog, parents=parents)
         p.formatter_class = argparse.RawDescriptionHelpFormatter
         return p
 
-    p = add("token", "get an access token and print the token response (token redacted unless --raw)")
+    p = add(
+        "token", "get an access token and print the token response (token redacted unless --raw)", [connection], EPILOG
+    )
     p.add_argument("--refresh", action="store_true", help="fetch a new token even if a cached one is valid")
     p.add_argument("--raw", action="store_true", help="print only the access token (for scripts)")
 
-    p = add("apis", "list the APIs the client offers")
+    p = add("apis", "list the APIs the client offers (reads the generated index; never connects)", [])
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
 
-    p = add("ops", "list operations (`ops [API] [--search TEXT]`), or show one (`ops show OPERATION`)")
-    p.add_argument("words", nargs="*", default=[], metavar="API | show OPERATION", help="filter by API, or `show NAME`")
+    p = add("ops", "list operations; `piwik-pro ops show OPERATION` shows one (never connects)", [])
+    p.add_argument("words", nargs="*", default=[], metavar="API", help="only this API (or a prefix: tag_manager)")
     p.add_argument("--search", metavar="TEXT", help="only operations whose name, path or summary contain TEXT")
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
 
-    p = add("call", "call an operation by name and print the response as JSON")
+    p = add("call", "call an operation by name and print the response as JSON", [connection, http_output], EPILOG)
     p.add_argument("operation", help="operation name, e.g. list_users (see `piwik-pro ops`)")
     p.add_argument("params", nargs="*", default=[], metavar="name=value", help="path and query parameters")
     p.add_argument("--data", metavar="JSON|@FILE|-", help="request body: JSON text, @file, or - for stdin")
     p.add_argument("--all", action="store_true", help="follow pagination and print every item of a list operation")
 
-    p = add("request", "a raw call to any path, with the token, JSON:API headers, retries and typed errors")
+    p = add(
+        "request",
+        "a raw call to any path, with the token, JSON:API headers, retries and typed errors",
+        [connection, http_output],
+        EPILOG,
+    )
     p.add_argument("method", help="GET, POST, PATCH, PUT, DELETE")
     p.add_argument("path", help="path on the host, e.g. /api/users/v2")
-    p.add_argument("--query", "-q", action="append", metavar="k=v", help="query parameter (repeatable)")
+    p.add_argument("params", nargs="*", default=[], metavar="name=value", help="query parameters (repeatable)")
     p.add_argument("--data", metavar="JSON|@FILE|-", help="JSON body: JSON text, @file, or - for stdin")
     p.add_argument("--content-type", metavar="TYPE", help="body content type (default: what the docs say for PATH)")
 
-    p = add("sandbox", "run the local Piwik PRO sandbox (`piwik-pro sandbox --help` for its options)", parents=[])
+    p = add("export", "write the fixed docs as a Postman collection/environment or OpenAPI files (never connects)", [])
+    p.add_argument("format", choices=("postman", "postman-env", "openapi"), help="what to write")
+    p.add_argument("apis", nargs="*", default=[], metavar="API", help="only these APIs (default: all)")
+    p.add_argument(
+        "-o", "--output", metavar="FILE|DIR", help="file (postman, postman-env; default stdout) or folder (openapi)"
+    )
+    p.add_argument(
+        "--docs", metavar="DIR|URL", help="docs source (default: env PIWIK_PRO_DOCS_SOURCE, else the docs site)"
+    )
+    p.add_argument("--base-url", metavar="URL", help="the baseUrl variable (default: env PIWIK_PRO_HOST)")
+    p.add_argument(
+        "--client-id", metavar="ID", help="postman-env: the clientId value (default: env PIWIK_PRO_CLIENT_ID)"
+    )
+
+    p = add("completion", 'print a shell completion script: eval "$(piwik-pro completion bash)"', [])
+    p.add_argument("shell", choices=("bash", "zsh", "fish"))
+
+    p = add("sandbox", "run the local Piwik PRO sandbox (`piwik-pro sandbox --help` for its options)", [])
     p.add_argument("sandbox_args", nargs=argparse.REMAINDER, help="options of the sandbox")
     return parser
 
 
-_VALUE_OPTIONS = frozenset({"--profile", "--host", "--client-id", "--client-secret-file"})
+def build_ops_show_parser() -> argparse.ArgumentParser:
+    """`ops show` has its own usage and help (argparse cannot mix it with `ops [API]`)."""
+    parser = _Parser(
+        prog="piwik-pro ops show",
+        description="show one operation: path, parameters (types, required ones, enum values) and body fields",
+    )
+    parser.add_argument("operation", help="operation name, e.g. invite_user or users.invite_user")
+    parser.add_argument("--json", action="store_true", help="print JSON instead of text")
+    return parser
+
+
+_VALUE_OPTIONS = frozenset({"--profile", "--host", "--client-id", "--client-secret-file", "--timeout", "--max-retries"})
 
 
 def _command_at(argv: list[str]) -> int | None:
@@ -133,23 +212,42 @@ def _run(argv: list[str]) -> int:
         from ._commands import cmd_sandbox
 
         return cmd_sandbox(argv[at + 1 :])
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    if at is not None and argv[at] == "__complete":
+        from ._completion import print_candidates
+
+        return print_candidates(argv[at + 1 :])
     from . import _commands
 
+    if at is not None and argv[at : at + 2] == ["ops", "show"]:
+        return _commands.cmd_ops_show(build_ops_show_parser().parse_args(argv[at + 2 :]))
+    parser = build_parser()
+    args = parser.parse_args(argv)
     if args.command == "sandbox":
         return _commands.cmd_sandbox(args.sandbox_args)
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return USAGE
+    from ._completion import cmd_completion
+    from ._export import cmd_export
+
     handlers: dict[str, Callable[[argparse.Namespace], int]] = {
         "token": _commands.cmd_token,
         "apis": _commands.cmd_apis,
         "ops": _commands.cmd_ops,
         "call": _commands.cmd_call,
         "request": _commands.cmd_request,
+        "export": cmd_export,
+        "completion": cmd_completion,
     }
-    if args.command is None:
-        parser.print_help(sys.stderr)
-        return USAGE
-    return handlers[args.command](args)
+    if not getattr(args, "verbose", False):
+        return handlers[args.command](args)
+    started = time.monotonic()
+    try:
+        return handlers[args.command](args)
+    finally:
+        from ._output import note
+
+        note(f"total {time.monotonic() - started:.2f} s")
 
 
 def _api_error_line(exc: Any) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 import sys
@@ -180,6 +181,33 @@ class Verbose:
         self._write(f"< {response.status_code} {response.reason_phrase} ({response.http_version})")
         self._headers("<", response.headers)
         self._body("<", response.content, response.headers.get("content-type", ""))
+
+
+class _AttemptLines(logging.Handler):
+    """Turns the client's retry log records into "attempt 2/3 after 503, waiting 0.8 s" lines."""
+
+    def __init__(self, verbose: Verbose) -> None:
+        super().__init__(logging.INFO)
+        self.verbose = verbose
+
+    def emit(self, record: logging.LogRecord) -> None:
+        retry = getattr(record, "piwik_pro_retry", None)
+        if not isinstance(retry, dict):
+            return
+        reason = str(retry.get("reason", "")).removeprefix("HTTP ")
+        self.verbose._write(
+            f"* attempt {retry.get('attempt')}/{retry.get('attempts')} after {reason}, "
+            f"waiting {float(retry.get('delay', 0)):.1f} s"
+        )
+
+
+def show_attempts(verbose: Verbose) -> None:
+    """Under -v, print every retry the transport makes (httpx hooks see only the last attempt)."""
+    logger = logging.getLogger("piwik_pro")
+    if not any(isinstance(h, _AttemptLines) for h in logger.handlers):
+        logger.addHandler(_AttemptLines(verbose))
+    if logger.getEffectiveLevel() > logging.INFO:
+        logger.setLevel(logging.INFO)
 
 
 # -- progress ----------------------------------------------------------------------------------
