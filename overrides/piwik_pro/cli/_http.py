@@ -52,7 +52,8 @@ def capture(request: httpx.Request) -> None:
 def curl_command(request: httpx.Request) -> str:
     """The request as one curl command line; the Authorization header reads $PIWIK_PRO_TOKEN."""
     words = ["curl", "-X", request.method, shlex.quote(str(request.url))]
-    for name, value in request.headers.multi_items():
+    for raw_name, raw_value in request.headers.raw:  # as sent, in the case the client wrote them
+        name, value = raw_name.decode("latin-1"), raw_value.decode("latin-1")
         lower = name.lower()
         if lower in _CURL_SKIP:
             continue
