@@ -12,7 +12,7 @@ import datetime
 import json
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
@@ -52,6 +52,7 @@ class Session:
         self.verbose = bool(_opt(args, "verbose"))
         self.last_response: httpx.Response | None = None
         self._client: PiwikPro | None = None
+        self._undo: list[Callable[[], None]] = []
         self.refresh = refresh  # token --refresh: do not load the cached token
 
     def store(self) -> FileTokenStore:
@@ -107,7 +108,7 @@ class Session:
             verbose = _output.Verbose(self.redactor)
             hooks["request"].append(verbose.on_request)
             hooks["response"].append(verbose.on_response)
-            _output.show_attempts(verbose)
+            self._undo.append(_output.show_attempts(verbose))
         hooks["response"].append(self._remember)
         self._client = client
         return client
@@ -124,6 +125,8 @@ class Session:
     def close(self) -> None:
         if self._client is not None:
             self._client.close()
+        for undo in self._undo:
+            undo()
 
     @contextmanager
     def progress(self, label: str) -> Iterator[_output.Progress]:

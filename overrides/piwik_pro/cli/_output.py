@@ -8,7 +8,7 @@ import os
 import re
 import sys
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import IO, TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode
 
@@ -201,13 +201,23 @@ class _AttemptLines(logging.Handler):
         )
 
 
-def show_attempts(verbose: Verbose) -> None:
-    """Under -v, print every retry the transport makes (httpx hooks see only the last attempt)."""
+def show_attempts(verbose: Verbose) -> Callable[[], None]:
+    """Under -v, print every retry the transport makes (httpx hooks see only the last attempt).
+
+    Returns the undo: the handler lives only as long as the command's client.
+    """
     logger = logging.getLogger("piwik_pro")
-    if not any(isinstance(h, _AttemptLines) for h in logger.handlers):
-        logger.addHandler(_AttemptLines(verbose))
+    handler = _AttemptLines(verbose)
+    level = logger.level
+    logger.addHandler(handler)
     if logger.getEffectiveLevel() > logging.INFO:
         logger.setLevel(logging.INFO)
+
+    def undo() -> None:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+
+    return undo
 
 
 # -- progress ----------------------------------------------------------------------------------
