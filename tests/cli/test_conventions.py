@@ -182,3 +182,25 @@ def test_bash_completion_script_completes(run: Run, cli_env: dict[str, str]) -> 
     )
     proc = subprocess.run(["bash", "-c", probe], env=cli_env, capture_output=True, text=True, timeout=60, check=False)
     assert proc.stdout.split() == ["invite_user"], proc.stdout + proc.stderr
+
+
+@pytest.mark.skipif(shutil.which("curl") is None or shutil.which("bash") is None, reason="curl or bash missing")
+def test_curl_command_runs_as_printed(run: Run, sandbox: Sandbox, cli_env: dict[str, str]) -> None:
+    invite = operation("POST", "/api/users/v2/invite")
+    body = '{"data": {"type": "ppms/user", "attributes": {"email": "curl@example.com", "language": "en-US"}}}'
+    printed = run("call", invite.name, "--data", body, "--curl")
+    assert printed.code == 0, printed.err
+    assert sandbox.requests == []
+    token = run("token", "--raw").out.strip()
+    env = {**cli_env, "PIWIK_PRO_TOKEN": token}
+    proc = subprocess.run(
+        ["bash", "-c", printed.out.strip() + " -s -o /dev/null -w '%{http_code}'"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert proc.stdout == "201", proc.stdout + proc.stderr
+    (sent,) = [r for r in sandbox.requests if r.path == "/api/users/v2/invite"]
+    assert sent.headers["content-type"] == "application/vnd.api+json"

@@ -342,10 +342,11 @@ def cmd_call(args: argparse.Namespace) -> int:
     if not has_data:
         fields = _body_fields(op)
         if body_required(op, fields):
-            skeleton = json.dumps(body_skeleton(fields), ensure_ascii=False)
+            outline = body_skeleton(fields)
             raise UsageError(
                 f"{op.name} needs a request body: --data JSON, --data @file or --data - "
-                f"(fields: piwik-pro ops show {op.name}); its outline: {skeleton}"
+                f"(fields: piwik-pro ops show {op.name})"
+                + (f"; its outline: {json.dumps(outline, ensure_ascii=False)}" if outline else "")
             )
     data = _params.read_data(args.data) if has_data else None
     kwargs = _params.build_kwargs(op, module.sync_detailed, pairs, data, has_data)
