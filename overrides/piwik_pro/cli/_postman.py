@@ -28,6 +28,8 @@ JSON_API = "application/vnd.api+json"
 TOKEN_PATH = "/auth/token"
 GETTING_STARTED = "Getting started"
 DEFAULT_BASE_URL = "https://ACCOUNT.piwik.pro"
+# Methods whose body Postman prunes by default.
+_BODY_PRUNED = frozenset({"GET", "HEAD", "COPY", "PURGE", "UNLOCK"})
 # Stable ids: the same docs give the same collection (diffable, re-importable over itself).
 _NAMESPACE = uuid.UUID("6f1c1a4e-4c4e-4d53-9a0f-7069776b2d70")
 
@@ -261,7 +263,11 @@ def operation_request(op: Operation, raw: Mapping[str, Any], accessor: str) -> d
         request["auth"] = {"type": "noauth"}
     summary = str(raw.get("summary") or "").strip()
     name = op.operation_id if not summary else f"{op.operation_id} · {summary}"
-    return {"id": _id(op.package, op.operation_id), "name": name, "request": request}
+    item: dict[str, Any] = {"id": _id(op.package, op.operation_id), "name": name, "request": request}
+    if media is not None and op.method in _BODY_PRUNED:
+        # Postman drops a GET's body unless told otherwise; the doc says this one takes a body.
+        item["protocolProfileBehavior"] = {"disableBodyPruning": True}
+    return item
 
 
 # -- the Getting-started walkthrough -----------------------------------------------------------
