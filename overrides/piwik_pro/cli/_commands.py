@@ -108,7 +108,9 @@ class Session:
             verbose = _output.Verbose(self.redactor)
             hooks["request"].append(verbose.on_request)
             hooks["response"].append(verbose.on_response)
-            self._undo.append(_output.show_attempts(verbose))
+            from ._attempts import show_attempts
+
+            self._undo.append(show_attempts(verbose))
         hooks["response"].append(self._remember)
         self._client = client
         return client

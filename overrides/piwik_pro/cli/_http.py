@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 import shlex
-import ssl
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -75,6 +74,8 @@ def scheme_hint(exc: BaseException, host: str) -> str | None:
     """For a TLS failure on a host typed without a scheme: "did you mean http://HOST?"."""
     if "://" in host:
         return None
+    import ssl  # only on this failure path: it costs startup time
+
     seen: set[int] = set()
     current: BaseException | None = exc
     tls = False

@@ -216,12 +216,15 @@ def _run(argv: list[str]) -> int:
         from ._completion import print_candidates
 
         return print_candidates(argv[at + 1 :])
+    if at is not None and argv[at : at + 2] == ["ops", "show"]:
+        show_args = build_ops_show_parser().parse_args(argv[at + 2 :])
+        from ._commands import cmd_ops_show
+
+        return cmd_ops_show(show_args)
+    parser = build_parser()
+    args = parser.parse_args(argv)  # --help exits here, before the commands are imported
     from . import _commands
 
-    if at is not None and argv[at : at + 2] == ["ops", "show"]:
-        return _commands.cmd_ops_show(build_ops_show_parser().parse_args(argv[at + 2 :]))
-    parser = build_parser()
-    args = parser.parse_args(argv)
     if args.command == "sandbox":
         return _commands.cmd_sandbox(args.sandbox_args)
     if args.command is None:

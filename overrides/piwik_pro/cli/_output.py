@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import logging
 import os
 import re
 import sys
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import IO, TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode
 
@@ -153,6 +152,10 @@ class Verbose:
         self.stream.write(line + "\n")
         self.stream.flush()
 
+    def line(self, text: str) -> None:
+        """One more line among the request and response lines."""
+        self._write(text)
+
     def _headers(self, prefix: str, headers: httpx.Headers) -> None:
         for name, value in headers.multi_items():
             shown = REDACTED if name.lower() in SECRET_HEADERS else self.redactor.text(value)
@@ -181,43 +184,6 @@ class Verbose:
         self._write(f"< {response.status_code} {response.reason_phrase} ({response.http_version})")
         self._headers("<", response.headers)
         self._body("<", response.content, response.headers.get("content-type", ""))
-
-
-class _AttemptLines(logging.Handler):
-    """Turns the client's retry log records into "attempt 2/3 after 503, waiting 0.8 s" lines."""
-
-    def __init__(self, verbose: Verbose) -> None:
-        super().__init__(logging.INFO)
-        self.verbose = verbose
-
-    def emit(self, record: logging.LogRecord) -> None:
-        retry = getattr(record, "piwik_pro_retry", None)
-        if not isinstance(retry, dict):
-            return
-        reason = str(retry.get("reason", "")).removeprefix("HTTP ")
-        self.verbose._write(
-            f"* attempt {retry.get('attempt')}/{retry.get('attempts')} after {reason}, "
-            f"waiting {float(retry.get('delay', 0)):.1f} s"
-        )
-
-
-def show_attempts(verbose: Verbose) -> Callable[[], None]:
-    """Under -v, print every retry the transport makes (httpx hooks see only the last attempt).
-
-    Returns the undo: the handler lives only as long as the command's client.
-    """
-    logger = logging.getLogger("piwik_pro")
-    handler = _AttemptLines(verbose)
-    level = logger.level
-    logger.addHandler(handler)
-    if logger.getEffectiveLevel() > logging.INFO:
-        logger.setLevel(logging.INFO)
-
-    def undo() -> None:
-        logger.removeHandler(handler)
-        logger.setLevel(level)
-
-    return undo
 
 
 # -- progress ----------------------------------------------------------------------------------
