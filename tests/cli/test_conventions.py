@@ -164,7 +164,16 @@ def test_completion(run: Run) -> None:
         assert script.code == 0 and "__complete" in script.out
     words = run("__complete").out.split()
     assert {"call", "ops", "export", "completion"} <= set(words)
-    assert "invite_user" in run("__complete", "call").out.split()
+    names = run("__complete", "call").out.split()
+    assert "invite_user" in names
+    # A name two APIs share is offered qualified, the way `call` accepts it.
+    import piwik_pro
+
+    shared = [n for n in names if "." in n]
+    assert shared
+    for name in shared:
+        assert name.rsplit(".", 1)[1] not in names
+        assert piwik_pro.find_operation(name).qualified_name == name
     get = operation("GET", "/api/users/v2/{user_id}")
     params = run("__complete", "call", get.name.split(".")[-1]).out.split()
     assert f"{get.path_param}=" in params and "--data" in params

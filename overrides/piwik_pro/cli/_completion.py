@@ -66,6 +66,17 @@ def _options(command: str) -> list[str]:
     return sorted(o for a in parser._actions for o in a.option_strings if o.startswith("--"))
 
 
+def _operation_names() -> list[str]:
+    """Operation names as `call` takes them: qualified (`cdp.audiences.list_audiences`) where two APIs share one."""
+    from . import _catalog
+
+    ops = _catalog.operations()
+    counts: dict[str, int] = {}
+    for op in ops:
+        counts[op.name] = counts.get(op.name, 0) + 1
+    return sorted({op.qualified_name if counts[op.name] > 1 else op.name for op in ops})
+
+
 def candidates(words: list[str]) -> list[str]:
     """What may come after `piwik-pro WORDS...` (the word being typed is filtered by the shell)."""
     from . import _catalog
@@ -77,7 +88,7 @@ def candidates(words: list[str]) -> list[str]:
     if command == "ops":
         if rest[:1] == ["show"]:
             if len(rest) == 1:
-                return sorted({op.name for op in _catalog.operations()})
+                return _operation_names()
             return _options("ops show")
         if not rest:
             return ["show", *sorted({d.accessor for d in _catalog.docs()}), *_options("ops")]
@@ -88,7 +99,7 @@ def candidates(words: list[str]) -> list[str]:
         return [*sorted({d.accessor for d in _catalog.docs()}), *_options("export")]
     if command == "call":
         if not rest:
-            return sorted({op.name for op in _catalog.operations()})
+            return _operation_names()
         try:
             op = _catalog.find(rest[0])
         except CLIError:
