@@ -154,6 +154,8 @@ def test_tables_fit_the_terminal(run: Run) -> None:
     lines = narrow.out.splitlines()
     assert len(lines) > 3
     assert max(len(line) for line in lines) <= 80
+    everything = run("ops", env={"COLUMNS": "60"})  # long paths too
+    assert everything.code == 0 and max(len(line) for line in everything.out.splitlines()) <= 60
     wide = run("ops", "users", env={"COLUMNS": "400"})
     assert max(len(line) for line in wide.out.splitlines()) > 80  # nothing cut when there is room
 

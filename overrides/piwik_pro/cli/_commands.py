@@ -201,18 +201,20 @@ def _table(rows: list[list[str]], header: list[str]) -> None:
     """Columns padded to their widest cell; the last one cut to fit the terminal (COLUMNS, else the tty)."""
     import os
     import shutil
-    import sys
 
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header) - 1)]
     bold = _output.use_color(sys.stdout)
     # Piped output stays whole (grep, awk); a terminal, or an explicit COLUMNS, gets lines that fit.
     fit = sys.stdout.isatty() or bool(os.environ.get("COLUMNS"))
-    room = shutil.get_terminal_size().columns - sum(w + 2 for w in widths)
+    columns = shutil.get_terminal_size().columns
+    room = columns - sum(w + 2 for w in widths)
     for n, row in enumerate([header, *rows]):
         last = row[-1]
         if fit and len(last) > max(room, 8):
             last = last[: max(room, 8) - 1] + "…"
         line = "  ".join([*(c.ljust(w) for c, w in zip(row[:-1], widths, strict=True)), last]).rstrip()
+        if fit and len(line) > columns:  # even the fixed columns are too wide: cut the line itself
+            line = line[: max(columns, 20) - 1] + "…"
         sys.stdout.write((f"\x1b[1m{line}\x1b[0m" if bold and n == 0 else line) + "\n")
     sys.stdout.flush()
 
