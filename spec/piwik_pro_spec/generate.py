@@ -269,6 +269,7 @@ def _generate_doc(package: str, accessor: str, doc_json: bytes, out_root: Path, 
     project = Project(openapi=data, config=config, custom_template_path=TEMPLATES_DIR)
     env = project.env
     env.auto_reload = False  # templates do not change during a run: skip a stat() per `{% import %}`
+    env.filters["url_expression"] = url_expression
     if pkg_dir.exists():
         shutil.rmtree(pkg_dir)
     (pkg_dir / "models").mkdir(parents=True)
@@ -352,6 +353,28 @@ def _generate_doc(package: str, accessor: str, doc_json: bytes, out_root: Path, 
     for error in project._get_errors():
         result.problems.append(_describe(error))
     return result
+
+
+def url_expression(endpoint: Any) -> str:
+    """Python code for an endpoint's URL: the path's literal text as string literals, joined with quoted values.
+
+    Never `str.format` on the doc's path: a stray brace in it (`/x/{id}/}{`) would make every call raise.
+    The generator has already respelled each placeholder to its parameter's Python name.
+    """
+    path = str(endpoint.path.get_untrusted_value())
+    names = {_s(p.python_name) for p in endpoint.path_parameters}
+    parts: list[str] = []
+    position = 0
+    for match in re.finditer(r"\{([^{}]+)\}", path):
+        if match.group(1) not in names:
+            continue  # braces around something that is no parameter: literal text
+        if match.start() > position:
+            parts.append(repr(path[position : match.start()]))
+        parts.append(f"_path_segment({match.group(1)}, {match.group(1)!r})")
+        position = match.end()
+    if position < len(path) or not parts:
+        parts.append(repr(path[position:]))
+    return " + ".join(parts)
 
 
 _OBJECT_REPR = re.compile(r"<[\w.]+ object at 0x[0-9a-f]+>")
