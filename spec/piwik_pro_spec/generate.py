@@ -59,7 +59,8 @@ def pipeline_fingerprint() -> str:
     digest.update(f"{GENERATOR} {GENERATOR_VERSION}\n".encode())
     here = Path(__file__).resolve().parent
     # generate.py renders the code, lock.py shapes the lock entries, sources.toml the index.
-    files = [GENERATOR_CONFIG, here / "generate.py", here / "lock.py", SPEC_DIR / "sources.toml"]
+    files = [GENERATOR_CONFIG, here / "generate.py", here / "generator_patches.py", here / "lock.py"]
+    files.append(SPEC_DIR / "sources.toml")
     files += sorted(p for p in FIXES_DIR.rglob("*.py") if "__pycache__" not in p.parts)
     files += sorted(p for p in TEMPLATES_DIR.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
     for path in files:
@@ -255,7 +256,10 @@ def _generate_doc(package: str, accessor: str, doc_json: bytes, out_root: Path, 
     from openapi_python_client.parser.errors import GeneratorError
     from openapi_python_client.parser.properties import ModelProperty
 
+    from . import generator_patches
+
     _speed_up_generator(fast)
+    generator_patches.apply()
     doc = json.loads(doc_json)
     title = str((doc.get("info") or {}).get("title") or package) if isinstance(doc, dict) else package
     result = DocResult(package=package, title=title)
@@ -266,8 +270,10 @@ def _generate_doc(package: str, accessor: str, doc_json: bytes, out_root: Path, 
         result.fatal = _describe(data)[:1500]
         return result
 
+    generator_patches.rename_model_internals(data.models)
     project = Project(openapi=data, config=config, custom_template_path=TEMPLATES_DIR)
     env = project.env
+    env.filters.update(generator_patches.template_filters())
     env.auto_reload = False  # templates do not change during a run: skip a stat() per `{% import %}`
     env.filters["url_expression"] = url_expression
     if pkg_dir.exists():

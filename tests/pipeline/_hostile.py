@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 from pathlib import Path
 from typing import Any
@@ -19,7 +21,7 @@ def hostile(name: str) -> dict[str, Any]:
     return loaded
 
 
-def generate_docs(tmp: Path, docs: dict[str, dict[str, Any]], capsys: pytest.CaptureFixture[str]) -> Run:
+def generate_docs(tmp: Path, docs: dict[str, dict[str, Any]], capsys: pytest.CaptureFixture[str] | None = None) -> Run:
     """Run regenerate on {package: doc} into tmp/generated (its own sources.toml, lock and reports)."""
     folder = tmp / "docs"
     folder.mkdir(parents=True, exist_ok=True)
@@ -31,6 +33,11 @@ def generate_docs(tmp: Path, docs: dict[str, dict[str, Any]], capsys: pytest.Cap
     sources.write_text("\n".join(lines) + "\n", encoding="utf-8")
     argv = ["--sources", str(sources), "--source", str(folder), "--output", str(tmp / "generated")]
     argv += ["--lock", str(tmp / "lock.json"), "--reports", str(tmp / "reports"), "--jobs", "1"]
+    if capsys is None:  # e.g. in a module-scoped fixture
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            code = regenerate.main(argv)
+        return Run(code, out.getvalue())
     capsys.readouterr()
     code = regenerate.main(argv)
     return Run(code, capsys.readouterr().out)
