@@ -375,12 +375,20 @@ def url_expression(endpoint: Any) -> str:
         if match.group(1) not in names:
             continue  # braces around something that is no parameter: literal text
         if match.start() > position:
-            parts.append(repr(path[position : match.start()]))
+            parts.append(_literal_path(path[position : match.start()]))
         parts.append(f"_path_segment({match.group(1)}, {match.group(1)!r})")
         position = match.end()
     if position < len(path) or not parts:
-        parts.append(repr(path[position:]))
+        parts.append(_literal_path(path[position:]))
     return " + ".join(parts)
+
+
+def _literal_path(text: str) -> str:
+    """A literal piece of the doc's path as a Python string literal, `?`, `#` and spaces percent-encoded:
+    they belong to the path, not to a query or fragment."""
+    from urllib.parse import quote
+
+    return repr(quote(text, safe="/!$&'()*+,;=:@-._~%{}"))
 
 
 _OBJECT_REPR = re.compile(r"<[\w.]+ object at 0x[0-9a-f]+>")
