@@ -126,3 +126,19 @@ def test_deeply_nested_doc_is_one_clear_error_naming_the_doc(tmp_path: Path) -> 
     with pytest.raises(DocJSONError) as caught:
         SandboxDocs.load(str(tmp_path), only=["users"])
     assert "users" in str(caught.value) and "nested" in str(caught.value)
+
+
+def test_dot_path_values_stay_on_their_operation_with_the_real_docs(sandbox: Sandbox) -> None:
+    from piwik_pro import PiwikPro
+
+    with PiwikPro(sandbox.url, "demo-client-id", "demo-client-secret", max_retries=0) as pp:
+        for value in ("..", "."):
+            pp.users.get_user.detailed(user_id=value)
+            pp.users.delete_user.detailed(user_id=value)
+    calls = [(r.method, r.path, r.operation) for r in sandbox.requests if r.operation != "auth.token"]
+    assert calls == [
+        ("GET", "/api/users/v2/..", "users.get_user"),  # sent as %2E%2E; the sandbox decodes the path
+        ("DELETE", "/api/users/v2/..", "users.delete_user"),
+        ("GET", "/api/users/v2/.", "users.get_user"),
+        ("DELETE", "/api/users/v2/.", "users.delete_user"),
+    ]
