@@ -59,7 +59,8 @@ def pipeline_fingerprint() -> str:
     digest.update(f"{GENERATOR} {GENERATOR_VERSION}\n".encode())
     here = Path(__file__).resolve().parent
     # generate.py renders the code, lock.py shapes the lock entries, sources.toml the index.
-    files = [GENERATOR_CONFIG, here / "generate.py", here / "lock.py", SPEC_DIR / "sources.toml"]
+    files = [GENERATOR_CONFIG, here / "generate.py", here / "generator_patches.py", here / "lock.py"]
+    files.append(SPEC_DIR / "sources.toml")
     files += sorted(p for p in FIXES_DIR.rglob("*.py") if "__pycache__" not in p.parts)
     files += sorted(p for p in TEMPLATES_DIR.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
     for path in files:
@@ -255,7 +256,10 @@ def _generate_doc(package: str, accessor: str, doc_json: bytes, out_root: Path, 
     from openapi_python_client.parser.errors import GeneratorError
     from openapi_python_client.parser.properties import ModelProperty
 
+    from . import generator_patches
+
     _speed_up_generator(fast)
+    generator_patches.apply()
     doc = json.loads(doc_json)
     title = str((doc.get("info") or {}).get("title") or package) if isinstance(doc, dict) else package
     result = DocResult(package=package, title=title)
@@ -266,9 +270,12 @@ def _generate_doc(package: str, accessor: str, doc_json: bytes, out_root: Path, 
         result.fatal = _describe(data)[:1500]
         return result
 
+    generator_patches.rename_model_internals(data.models)
     project = Project(openapi=data, config=config, custom_template_path=TEMPLATES_DIR)
     env = project.env
+    env.filters.update(generator_patches.template_filters())
     env.auto_reload = False  # templates do not change during a run: skip a stat() per `{% import %}`
+    env.filters["url_expression"] = url_expression
     if pkg_dir.exists():
         shutil.rmtree(pkg_dir)
     (pkg_dir / "models").mkdir(parents=True)
@@ -352,6 +359,36 @@ def _generate_doc(package: str, accessor: str, doc_json: bytes, out_root: Path, 
     for error in project._get_errors():
         result.problems.append(_describe(error))
     return result
+
+
+def url_expression(endpoint: Any) -> str:
+    """Python code for an endpoint's URL: the path's literal text as string literals, joined with quoted values.
+
+    Never `str.format` on the doc's path: a stray brace in it (`/x/{id}/}{`) would make every call raise.
+    The generator has already respelled each placeholder to its parameter's Python name.
+    """
+    path = str(endpoint.path.get_untrusted_value())
+    names = {_s(p.python_name) for p in endpoint.path_parameters}
+    parts: list[str] = []
+    position = 0
+    for match in re.finditer(r"\{([^{}]+)\}", path):
+        if match.group(1) not in names:
+            continue  # braces around something that is no parameter: literal text
+        if match.start() > position:
+            parts.append(_literal_path(path[position : match.start()]))
+        parts.append(f"_path_segment({match.group(1)}, {match.group(1)!r})")
+        position = match.end()
+    if position < len(path) or not parts:
+        parts.append(_literal_path(path[position:]))
+    return " + ".join(parts)
+
+
+def _literal_path(text: str) -> str:
+    """A literal piece of the doc's path as a Python string literal, `?`, `#` and spaces percent-encoded:
+    they belong to the path, not to a query or fragment."""
+    from urllib.parse import quote
+
+    return repr(quote(text, safe="/!$&'()*+,;=:@-._~%{}"))
 
 
 _OBJECT_REPR = re.compile(r"<[\w.]+ object at 0x[0-9a-f]+>")

@@ -38,6 +38,9 @@ LOCK_FORMAT = 1
 # Deep enough for JSON:API bodies (data[].attributes.x.y.z), shallow enough
 # to keep the Tag Manager tag templates reviewable.
 MAX_FIELD_DEPTH = 10
+# Breadth bound: $refs that fan out (8 properties x 10 levels) multiply into billions of fields.
+# The largest real schema has a few hundred; past this the doc is refused, naming the schema.
+MAX_FIELDS = 5000
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 # The prefix openapi-python-client puts before identifiers that are not valid
 # Python (its default `field_prefix`).
@@ -48,6 +51,10 @@ _PATH_PARAM = re.compile(r"{([^}]+)}")
 
 class LockError(Exception):
     """spec/lock.json cannot be read; the message names the file and the fix."""
+
+
+class SchemaTooLarge(LockError):
+    """A body or response schema expands to more than MAX_FIELDS fields; the message names where."""
 
 
 # ---------------------------------------------------------------- names
@@ -260,6 +267,12 @@ def flatten_fields(doc: _Doc, node: Any) -> dict[str, dict[str, Any]]:
     def walk(schema: dict[str, Any], prefix: str, depth: int, seen: tuple[str, ...]) -> None:
         if depth >= MAX_FIELD_DEPTH:
             return
+        if len(out) > MAX_FIELDS:
+            origin = node.get("$ref") if isinstance(node, dict) else None
+            raise SchemaTooLarge(
+                f"schema {origin or '(inline)'} expands to more than {MAX_FIELDS} fields (reached {prefix or 'its top'}"
+                f"{', via ' + ' -> '.join(seen[-3:]) if seen else ''}): its $refs fan out; simplify the schema"
+            )
         if "properties" not in schema and isinstance(schema.get("items"), dict):
             # array: fields of its items live under `prefix[]`
             _, items, items_seen = _describe(doc, schema["items"], seen)
@@ -446,7 +459,10 @@ def inventory(fixed_doc: dict[str, Any]) -> dict[str, dict[str, Any]]:
         for method in HTTP_METHODS:
             op = path_item.get(method)
             if isinstance(op, dict):
-                facts = _operation_facts(doc, method, path, path_item, op)
+                try:
+                    facts = _operation_facts(doc, method, path, path_item, op)
+                except SchemaTooLarge as exc:
+                    raise SchemaTooLarge(f"{method.upper()} {path}: {exc}") from None
                 operations[f"{method.upper()} {_python_path(path, facts['parameters'])}"] = facts
     return dict(sorted(operations.items(), key=lambda kv: (kv[0].split(" ", 1)[1], kv[0])))
 
@@ -466,12 +482,16 @@ def spec_version(raw: bytes) -> str:
 
 def doc_entry(package: str, file: str, raw: bytes, fixed_doc: dict[str, Any]) -> dict[str, Any]:
     """The lock entry of one doc: hash and version of the raw doc, inventory of the fixed one."""
+    try:
+        operations = inventory(fixed_doc)
+    except SchemaTooLarge as exc:
+        raise SchemaTooLarge(f"{package} ({file}): {exc}") from None
     return {
         "file": file,
         "package": package,
         "sha256": hashlib.sha256(raw).hexdigest(),
         "spec": spec_version(raw),
-        "operations": inventory(fixed_doc),
+        "operations": operations,
     }
 
 

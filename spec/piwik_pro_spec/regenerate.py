@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from . import changes, generate, lock
+from .docjson import DocJSONError, parse_doc
 from .download import SOURCE_ENV, DownloadError, describe_source, fetch_docs, resolve_source
 from .sources import SOURCES_FILE, DocSource, load_sources
 
@@ -91,7 +92,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parse_args(argv)
     try:
         return _run(args)
-    except (RegenerateError, DownloadError) as exc:
+    except (RegenerateError, DownloadError, lock.LockError) as exc:
         _say(f"\nregenerate FAILED: {exc}")
         _say("Nothing was written: generated/ and the lock are as they were.")
         return 1
@@ -135,6 +136,16 @@ def _run(args: argparse.Namespace) -> int:
     selected = _select(sources, args.only)
     source = resolve_source(args.source)
     output: Path = args.output.resolve()
+    _recover_abandoned_builds(output)
+    old_lock = lock.read_lock(args.lock)
+    manifest = _read_manifest(output)
+    # A doc the lock lists but the output lacks (an interrupted or deleted tree) is rebuilt too, even
+    # outside --only: never report "no changes" over, or keep building on, an incomplete tree.
+    lacking = [s for s in sources if s not in selected and s.package in (old_lock or {}).get("docs", {})]
+    lacking = [s for s in lacking if s.package not in manifest]
+    if lacking:
+        _say(f"{output / generate.ROOT_PACKAGE} lacks {', '.join(s.package for s in lacking)}: regenerating them too.")
+        selected = [s for s in sources if s in selected or s in lacking]
     _say(f"Docs from {describe_source(source)}")
 
     # 1. fetch, parse and fix, one progress line per doc
@@ -148,8 +159,6 @@ def _run(args: argparse.Namespace) -> int:
     raw = fetch_docs(selected, source, missing_ok=True, progress=progress)
     fingerprint = generate.pipeline_fingerprint()
     pipeline = {"generator": f"{generate.GENERATOR} {generate.GENERATOR_VERSION}", "fingerprint": fingerprint}
-    old_lock = lock.read_lock(args.lock)
-    manifest = _read_manifest(output)
     docs: dict[str, Doc] = {}
     unchanged: dict[str, dict[str, Any]] = {}  # package -> its old lock entry, still exact
     removed: list[str] = []
@@ -202,7 +211,6 @@ def _run(args: argparse.Namespace) -> int:
     # 4. generate into a temp dir next to the output, then swap
     _say(f"\nGenerating {len(todo)} doc(s) with {generate.GENERATOR} {generate.GENERATOR_VERSION}")
     output.mkdir(parents=True, exist_ok=True)
-    _remove_abandoned_builds(output)
     build_dir = Path(tempfile.mkdtemp(prefix=f".build-{os.getpid()}-", dir=output))
     try:
         skipped = _build(args, sources, docs, todo, removed, manifest, fingerprint, output, build_dir)
@@ -230,9 +238,9 @@ def _fix(src: DocSource, data: bytes) -> Doc:
     from .fixes import apply_fixes
 
     try:
-        doc = json.loads(data)
-    except ValueError as exc:
-        raise RegenerateError(f"{src.package} ({src.file}): not valid JSON ({exc}).") from None
+        doc = parse_doc(data, f"{src.package} ({src.file})")
+    except DocJSONError as exc:
+        raise RegenerateError(str(exc)) from None
     if (
         not isinstance(doc, dict)
         or not ("openapi" in doc or "swagger" in doc)
@@ -307,12 +315,16 @@ def _lock_and_report(
 
 
 def _read_manifest(output: Path) -> dict[str, Any]:
-    path = output / generate.ROOT_PACKAGE / MANIFEST
+    """{package: what it was built from} for the packages the output really holds (the manifest is written last)."""
+    root = output / generate.ROOT_PACKAGE
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads((root / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
-    return data.get("docs", {}) if isinstance(data, dict) else {}
+    docs = data.get("docs", {}) if isinstance(data, dict) else {}
+    if not isinstance(docs, dict):
+        return {}
+    return {package: built for package, built in docs.items() if (root / package / "__init__.py").is_file()}
 
 
 def _build(
@@ -421,26 +433,38 @@ def _format(paths: list[Path]) -> None:
     """`ruff format` once over the new files (the templates already import only what is used)."""
     if not paths:
         return
-    cmd = [sys.executable, "-m", "ruff", "format", "--quiet", "--isolated", "--no-cache"]
+    # Not --quiet: it also silences the parse errors that say which generated file is broken and why.
+    cmd = [sys.executable, "-m", "ruff", "format", "--isolated", "--no-cache"]
     cmd += ["--line-length", "120", "--target-version", "py310", *(str(p) for p in paths)]
     proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if proc.returncode != 0:
-        raise RegenerateError(f"ruff failed on the generated code: {(proc.stderr or proc.stdout).strip()[:2000]}")
+        detail = (proc.stderr.strip() or proc.stdout.strip() or f"exit status {proc.returncode}, no output")[:2000]
+        raise RegenerateError(f"ruff failed on the generated code:\n{detail}")
 
 
-def _remove_abandoned_builds(output: Path) -> None:
-    """Temp build dirs of runs that were killed (their process is gone)."""
-    for path in output.glob(".build-*-*"):
+def _recover_abandoned_builds(output: Path) -> None:
+    """Temp build dirs of runs that died (their process is gone): put the previous output back, then remove them.
+
+    The swap renames generated/piwik_pro_api to <build>/previous, then the new tree into place. A run that died
+    between the two (or while swapping back) left no output and the previous one in its build dir.
+    """
+    target = output / generate.ROOT_PACKAGE
+    for path in sorted(output.glob(".build-*-*")):
         try:
             pid = int(path.name.split("-")[1])
             os.kill(pid, 0)  # raises if no such process
         except ProcessLookupError:
+            previous = path / "previous"
+            if not target.exists() and (previous / MANIFEST).is_file():
+                previous.rename(target)
+                _say(f"Restored {target} from an interrupted run ({path.name}).")
             shutil.rmtree(path, ignore_errors=True)
         except (ValueError, OSError):
             continue
 
 
 def _swap(output: Path, build_dir: Path) -> None:
+    """Two renames; at any instant either the output is in place or it waits in build_dir/previous."""
     target = output / generate.ROOT_PACKAGE
     fresh = build_dir / generate.ROOT_PACKAGE
     old = build_dir / "previous"
@@ -460,11 +484,15 @@ def _warn_incomplete(skipped: dict[str, str]) -> None:
 
 
 def _swap_back(output: Path, build_dir: Path) -> None:
+    # Renames first, deletion last: a crash in between leaves what _recover_abandoned_builds restores.
     target = output / generate.ROOT_PACKAGE
     old = build_dir / "previous"
-    shutil.rmtree(target, ignore_errors=True)
+    discarded = build_dir / "discarded"
+    if target.exists():
+        target.rename(discarded)
     if old.exists():
         old.rename(target)
+    shutil.rmtree(discarded, ignore_errors=True)
 
 
 def _write_lock(path: Path, new_lock: Any) -> None:

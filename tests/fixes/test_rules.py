@@ -292,3 +292,27 @@ def test_schemas_follow_their_examples(generated: dict[tuple[str, str], Generate
             except (KeyError, ValueError, TypeError):
                 ok = False
             assert ok is expect_ok, f"{kind} {status}"
+
+
+def test_prose_loses_escape_sequences_and_bidi_controls_data_keeps_them() -> None:
+    from ._support import FIXTURES
+
+    raw = json.loads((FIXTURES / "hostile" / "prose_controls.json").read_text())
+    result = apply_fixes("fixture", raw)
+    fired = [a for a in result.applied if a.rule == "prose-controls"]
+    doc = result.doc
+    op = doc["paths"]["/api/prose/v1"]["get"]
+    assert op["summary"] == "List esorp items"
+    assert op["description"] == "Line one\nline\ttwo isolated "  # newline and tab are harmless
+    assert doc["info"] == {"title": "Prose evil", "version": "1", "description": "red"}
+    prose = doc["components"]["schemas"]["Prose"]
+    assert (prose["title"], prose["description"]) == ("Prose", "A  prose item")
+    assert prose["properties"]["text"] == {"type": "string", "description": "the text", "example": "data \x1b[1m stays"}
+    # A property called "description" is a schema, not prose.
+    assert prose["properties"]["description"] == {"type": "string", "title": "a property named description"}
+    example = op["responses"]["200"]["content"]["application/json"]["examples"]["one"]
+    assert example == {"summary": "one", "value": {"text": "keep \x1b[1m this \u202e"}}
+    assert len(fired) == 9 and all("control/bidi" in a.detail for a in fired)
+    assert apply_fixes("fixture", doc).applied == [
+        a for a in apply_fixes("fixture", doc).applied if a.rule != "prose-controls"
+    ]

@@ -16,8 +16,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from jsonschema import Draft202012Validator
+from referencing import Registry, Resource
+from referencing.exceptions import NoSuchResource
 
-from ._errors import JSON_API
+from ._errors import JSON_API, ApiError
 from ._schema import FORMAT_CHECKER, Resolver, to_json_schema
 
 HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
@@ -188,7 +190,16 @@ class SandboxDocs:
             if not isinstance(converted, dict):
                 converted = {}
             document = {**root, **converted}
-            validator = Draft202012Validator(document, format_checker=FORMAT_CHECKER)
+            outside = _external_ref(converted, document)
+            if outside is not None:
+                raise ApiError.of(
+                    500,
+                    "Sandbox refuses a reference outside the doc",
+                    detail=f"{op.package} {op.route}: $ref {outside!r} ({kind} {key}) is not inside the doc; "
+                    "the sandbox resolves only '#/...' references and never fetches or opens others",
+                )
+            # A registry that retrieves nothing: jsonschema's default would fetch http:// and open file:// refs.
+            validator = Draft202012Validator(document, format_checker=FORMAT_CHECKER, registry=_LOCAL_ONLY)
             with self._lock:
                 self._validators[cache_key] = validator
         return validator
@@ -248,6 +259,40 @@ class SandboxDocs:
                 if isinstance(errors, list) and errors and isinstance(errors[0], dict) and name not in found:
                     found[name] = dict(errors[0])
         return found
+
+
+def _refuse_retrieval(uri: str) -> Resource[Any]:
+    raise NoSuchResource(ref=uri)  # type: ignore[call-arg]  # attrs class; stubs miss its __init__
+
+
+_LOCAL_ONLY: Registry[Any] = Registry(retrieve=_refuse_retrieval)  # type: ignore[call-arg]
+
+
+def _external_ref(schema: Any, document: dict[str, Any]) -> str | None:
+    """The first `$ref` reachable from `schema` (through the doc's own refs) that points outside the doc."""
+    stack, seen = [schema], set()
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            ref = item.get("$ref")
+            if isinstance(ref, str):
+                if not ref.startswith("#"):
+                    return ref
+                if ref not in seen:
+                    seen.add(ref)
+                    stack.append(_local_target(document, ref))
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return None
+
+
+def _local_target(document: dict[str, Any], ref: str) -> Any:
+    target: Any = document
+    for part in ref[2:].split("/") if ref.startswith("#/") else ():
+        part = part.replace("~1", "/").replace("~0", "~")
+        target = target.get(part) if isinstance(target, dict) else None
+    return target
 
 
 def _choose_media(media_types: tuple[str, ...], accept: str | None) -> str | None:

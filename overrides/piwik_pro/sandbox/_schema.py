@@ -14,6 +14,11 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:?\d{2})?$")
 
+# Bounds of a synthesised value (real docs need a few hundred values at most).
+MAX_SAMPLE_NODES = 2000
+MAX_SAMPLE_ITEMS = 10
+MAX_SAMPLE_STRING = 1000
+
 # Only formats whose violation a real server rejects; others (e.g. "IETF-language-tag") are informative.
 FORMAT_CHECKER = FormatChecker(formats=())
 
@@ -141,10 +146,18 @@ class Resolver:
         return None
 
     def sample(self, schema: Any, depth: int = 0, *, examples: bool = True) -> Any:
-        """A deterministic value for `schema`: its example (unless `examples=False`), default or enum, else built."""
+        """A deterministic value for `schema`: its example (unless `examples=False`), default or enum, else built.
+
+        Bounded in depth, array length (MAX_SAMPLE_ITEMS) and size (MAX_SAMPLE_NODES values in all): schemas
+        whose $refs fan out, or that ask for `minItems: 1e9`, give a truncated value, never seconds of work.
+        """
+        return self._sample(schema, depth, examples, [MAX_SAMPLE_NODES])
+
+    def _sample(self, schema: Any, depth: int, examples: bool, budget: list[int]) -> Any:
         schema = self.resolve(schema)
-        if not isinstance(schema, dict) or depth > 24:
+        if not isinstance(schema, dict) or depth > 24 or budget[0] <= 0:
             return None
+        budget[0] -= 1
         if examples and "example" in schema:
             return schema["example"]
         if examples and isinstance(schema.get("examples"), list) and schema["examples"]:
@@ -158,27 +171,32 @@ class Resolver:
         if isinstance(schema.get("allOf"), list):
             merged: dict[str, Any] = {}
             for part in schema["allOf"]:
-                value = self.sample(part, depth + 1, examples=examples)
+                value = self._sample(part, depth + 1, examples, budget)
                 if isinstance(value, dict):
                     merged.update(value)
                 elif value is not None and not merged:
                     return value
             rest = {k: v for k, v in schema.items() if k != "allOf"}
-            extra = self.sample(rest, depth + 1, examples=examples) if rest.get("properties") else None
+            extra = self._sample(rest, depth + 1, examples, budget) if rest.get("properties") else None
             if isinstance(extra, dict):
                 merged.update(extra)
             return merged
         for key in ("oneOf", "anyOf"):
             if isinstance(schema.get(key), list) and schema[key]:
                 options = [o for o in schema[key] if self.resolve(o).get("type") != "null"] or schema[key]
-                return self.sample(options[0], depth + 1, examples=examples)
+                return self._sample(options[0], depth + 1, examples, budget)
         kind = self.schema_type(schema)
         if kind == "object":
             props = schema.get("properties") or {}
-            return {name: self.sample(sub, depth + 1, examples=examples) for name, sub in props.items()}
+            built: dict[str, Any] = {}
+            for name, sub in props.items():
+                if budget[0] <= 0:
+                    break  # truncated: the schema fans out beyond MAX_SAMPLE_NODES
+                built[name] = self._sample(sub, depth + 1, examples, budget)
+            return built
         if kind == "array":
-            count = max(1, int(schema.get("minItems", 1)))
-            return [self.sample(schema.get("items", {}), depth + 1, examples=examples) for _ in range(count)]
+            count = min(max(1, _count(schema.get("minItems"), 1)), MAX_SAMPLE_ITEMS)
+            return [self._sample(schema.get("items", {}), depth + 1, examples, budget) for _ in range(count)]
         if kind in ("integer", "number"):
             number: float = 1
             minimum, maximum = schema.get("minimum"), schema.get("maximum")
@@ -205,10 +223,17 @@ _FORMAT_SAMPLES = {
 }
 
 
+def _count(value: Any, default: int) -> int:
+    """A schema's count keyword (minItems, minLength) as an int; nonsense counts as `default`."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value or abs(value) == float("inf"):
+        return default
+    return int(value)
+
+
 def _sample_string(schema: dict[str, Any]) -> str:
     fmt = schema.get("format")
     if isinstance(fmt, str) and fmt in _FORMAT_SAMPLES:
         return _FORMAT_SAMPLES[fmt]
-    length = int(schema.get("minLength", 0))
+    length = min(_count(schema.get("minLength"), 0), MAX_SAMPLE_STRING)
     text = "string"
     return text if len(text) >= length else text + "x" * (length - len(text))

@@ -41,6 +41,7 @@ from . import (
     parameter_schemas,
     patches,
     path_params,
+    prose_controls,
     required_undeclared,
     response_refs,
     schema_order,
@@ -56,6 +57,7 @@ __all__ = ["RULES", "AppliedFix", "FixResult", "apply_fixes"]
 # Applied in this order.
 RULES: tuple[ModuleType, ...] = (
     swagger2,
+    prose_controls,
     content_keys,
     invalid_types,
     response_refs,
