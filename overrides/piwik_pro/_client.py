@@ -79,6 +79,8 @@ def normalize_host(host: str, *, allow_insecure_http: bool = False) -> httpx.URL
         raise ValueError(f"host must be a URL like https://acme.piwik.pro (got {host!r})") from None
     if url.scheme not in ("http", "https") or not url.host:
         raise ValueError(f"host must be an https:// URL like https://acme.piwik.pro (got {host!r})")
+    if url.port is not None and not 0 < url.port < 65536:
+        raise ValueError(f"host has port {url.port}; a port is 1-65535 (got {host!r})")
     if url.userinfo:
         # Userinfo would show in reprs and logs and travel as Basic auth: credentials go elsewhere.
         raise ValueError(
