@@ -375,10 +375,10 @@ class ClientCredentialsAuth(httpx.Auth):
                     response = yield request
                     response.read()
                     token = self.accept_token_response(response)
+                self.cache.land(flight, token)  # saved before the lock goes: the next process reads it
         except BaseException as exc:
             self.cache.land(flight, error=_as_flight_error(exc, request))
             raise
-        self.cache.land(flight, token)
         return token
 
     async def obtain_async(
