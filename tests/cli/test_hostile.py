@@ -49,7 +49,7 @@ def test_concurrent_cold_cache_processes_make_one_token_request(
     run: Run, sandbox: Sandbox, cli_env: dict[str, str]
 ) -> None:
     # A slow token endpoint keeps the window wide open: without a lock, every process would fetch.
-    sandbox.faults.add("delay", route="POST /auth/token", times=None, seconds=0.3)
+    sandbox.faults.add("delay", route="POST /auth/token", times=None, seconds=2.0)
     procs = [
         subprocess.Popen(
             [str(PIWIK_PRO), "token"], env=cli_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
