@@ -6,7 +6,7 @@ tightened to it; one owned by another user is refused); a corrupt, foreign or
 expired file reads as "no token" and is replaced by the next save.
 
 Concurrent processes share one fetch: the client holds `lock()` (an advisory
-lock on `<key>.lock` beside the token file) while it fetches, and re-reads the
+lock on `locks/<key>.lock`, next to `tokens/`) while it fetches, and re-reads the
 file once it has the lock. The lock is the OS's own (fcntl.flock on POSIX,
 msvcrt.locking on Windows): a process that dies releases it, and no dependency
 is needed for the few lines it takes.
@@ -105,9 +105,10 @@ class FileTokenStore:
     @contextlib.contextmanager
     def lock(self, timeout: float | None) -> Iterator[None]:
         """Held across processes while one of them fetches a token (TimeoutError if not got in time)."""
+        lock_file = self.path.parent.parent / "locks" / (self.path.stem + ".lock")
         try:
-            private_directory(self.path.parent)
-            fd = os.open(self.path.with_suffix(".lock"), os.O_RDWR | os.O_CREAT, 0o600)
+            private_directory(lock_file.parent)
+            fd = os.open(lock_file, os.O_RDWR | os.O_CREAT, 0o600)
         except OSError:
             fd = None  # no lock without a writable cache: fetch unlocked, as before
         if fd is None:
