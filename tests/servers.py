@@ -198,6 +198,7 @@ class MisbehavingServer:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True  # headers and body go out in separate writes: no delayed-ACK stalls
 
             def log_message(self, format: str, *args: Any) -> None:  # quiet test output
                 pass
