@@ -79,3 +79,21 @@ def test_unusable_host_exits_2_with_one_line(run: Run, host: str) -> None:
     lines = result.err.strip().splitlines()
     assert len(lines) == 1 and "host" in lines[0]
     assert "hunter2-pass" not in result.all
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("request", "GET", "/api/users/v2\r\nX-Injected: 1"),
+        ("request", "GET", "/api/users/v2", "--content-type", "a\rb"),
+    ],
+    ids=["path", "content-type"],
+)
+def test_request_with_control_characters_exits_2_with_one_line(
+    run: Run, sandbox: Sandbox, args: tuple[str, ...]
+) -> None:
+    result = run(*args)
+    assert result.code == 2
+    assert len(result.err.strip().splitlines()) == 1 and "control characters" in result.err
+    assert "unexpected" not in result.err
+    assert not [r for r in sandbox.requests if r.path != "/auth/token"]

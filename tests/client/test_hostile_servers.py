@@ -97,6 +97,21 @@ def test_waiters_for_a_hanging_token_fetch_give_up_at_their_timeout(misbehaving_
     assert srv.count(TOKEN) == 1  # one fetch for all of them
 
 
+def test_tasks_waiting_for_a_hanging_token_fetch_give_up_at_their_timeout(
+    misbehaving_server: MisbehavingServer,
+) -> None:
+    srv = misbehaving_server
+    srv.route("POST", TOKEN, pause(5, then=token_reply()))
+
+    async def main() -> list[BaseException | object]:
+        async with async_client(srv, timeout=0.3, max_retries=0) as pp:
+            return await asyncio.gather(*(pp.request("GET", API) for _ in range(8)), return_exceptions=True)
+
+    results = asyncio.run(main())
+    assert all(isinstance(r, APITimeoutError) for r in results), results
+    assert srv.count(TOKEN) == 1
+
+
 # -- B2: token responses are validated --------------------------------------------------------------------
 
 CRLF_TOKEN = "tok-crlf-secret-value\r\nX-Injected: 1"

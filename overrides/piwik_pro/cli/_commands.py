@@ -315,7 +315,11 @@ def cmd_request(args: argparse.Namespace) -> int:
     data = _params.read_data(args.data) if args.data is not None else None
     with session(args) as s, s.progress(f"{method} {path}"):
         # The client picks Content-Type/Accept from the operation matching METHOD and PATH.
-        response = s.client().request(method, path, params=params or None, json=data, content_type=args.content_type)
+        client = s.client()
+        try:
+            response = client.request(method, path, params=params or None, json=data, content_type=args.content_type)
+        except ValueError as exc:  # the client's checks of PATH and --content-type (CR/LF, control characters)
+            raise UsageError(str(exc).replace("in params=", "with --query")) from None
         _output.print_body(response.content)
     return OK
 
