@@ -151,15 +151,15 @@ class _TokenCache:
             except Exception as exc:
                 logger.warning("token store save failed (%s); the token is cached in memory only", type(exc).__name__)
 
-    def join(self, not_this: str | None) -> tuple[Token | None, Future[Token], bool]:
+    def join(self, not_this: str | None) -> tuple[Token | None, Future[Token] | None, bool]:
         """A fresh token; or the flight in progress to wait for; or a new flight to lead (True)."""
         token = self.fresh(not_this)
         if token is not None:  # the common case, without the mutex
-            return token, _DONE, False
+            return token, None, False
         with self._mutex:
             token = self.fresh(not_this)
             if token is not None:
-                return token, _DONE, False
+                return token, None, False
             if self._flight is not None:
                 return None, self._flight, False
             flight: Future[Token] = Future()
@@ -182,9 +182,6 @@ class _TokenCache:
             flight.set_exception(error or PiwikProError("the token request ended without a token"))
 
 
-_DONE: Future[Token] = Future()
-
-
 def _again(exc: BaseException) -> BaseException:
     """A copy of a waiter's error to raise in another thread (one instance raised twice would share tracebacks)."""
     clone = type(exc).__new__(type(exc), *exc.args)
@@ -203,10 +200,6 @@ def _as_flight_error(exc: BaseException, request: httpx.Request) -> BaseExceptio
     if isinstance(exc, Exception):
         return exc
     return APIConnectionError("the caller fetching the token was interrupted before it got one; try again")
-
-
-def _wait_time(timeouts: Mapping[str, Any]) -> float | None:
-    return attempt_budget(timeouts)
 
 
 def _wait_timeout(waited: float | None) -> APITimeoutError:
@@ -241,9 +234,9 @@ def parse_token_response(response: httpx.Response) -> tuple[str, float, str]:
     try:
         data = json.loads(response.content)
     except (ValueError, UnicodeDecodeError):
-        return_type = response.headers.get("content-type", "no content type")
+        content_type = response.headers.get("content-type", "no content type")
         raise _bad_token_response(
-            response, f"a body that is not JSON ({return_type}): {_snippet(response.content)}"
+            response, f"a body that is not JSON ({content_type}): {_snippet(response.content)}"
         ) from None
     if not isinstance(data, dict):
         raise _bad_token_response(response, f"{_describe(data)} instead of a JSON object")
@@ -345,7 +338,7 @@ class ClientCredentialsAuth(httpx.Auth):
         lock = getattr(self.cache.store, "lock", None)
         if lock is None:
             return contextlib.nullcontext(False)
-        return _StoreLock(lock, _wait_time(timeouts))
+        return _StoreLock(lock, attempt_budget(timeouts))
 
     # -- the flows ------------------------------------------------------------------------------
 
@@ -357,8 +350,9 @@ class ClientCredentialsAuth(httpx.Auth):
         token, flight, lead = self.cache.join(not_this)
         if token is not None:
             return token
+        assert flight is not None
         if not lead:
-            wait = _wait_time(timeouts)
+            wait = attempt_budget(timeouts)
             try:
                 error = flight.exception(timeout=wait)
             except FutureTimeout:
@@ -393,8 +387,9 @@ class ClientCredentialsAuth(httpx.Auth):
         if token is not None:
             yield token
             return
+        assert flight is not None
         if not lead:
-            wait = _wait_time(timeouts)
+            wait = attempt_budget(timeouts)
             try:
                 # shield: a waiter that gives up must not cancel the flight for everyone
                 token = await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(flight)), wait)
