@@ -212,7 +212,9 @@ def _decoding_error(request: httpx.Request, response: httpx.Response, exc: Excep
 def _decoded(response: httpx.Response, body: bytes) -> httpx.Response:
     """A response holding the decoded body, so httpx does not decode it again."""
     headers = response.headers.copy()
-    for name in ("content-encoding", "content-length", "transfer-encoding"):
+    # The body is now plain bytes of a known length; a HEAD answer's Content-Length is kept as sent.
+    stale = ("content-encoding", "content-length", "transfer-encoding") if "content-encoding" in headers else ()
+    for name in (*stale, "transfer-encoding"):
         if name in headers:
             del headers[name]
     return httpx.Response(response.status_code, headers=headers, content=body, extensions=response.extensions)

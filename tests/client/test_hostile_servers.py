@@ -444,3 +444,12 @@ def test_static_token_with_crlf_is_refused(misbehaving_server: MisbehavingServer
         pp.request("GET", API)
     assert not isinstance(info.value, APIConnectionError)
     assert srv.count(API) == 0
+
+
+def test_head_keeps_the_announced_length(misbehaving_server: MisbehavingServer) -> None:
+    srv = misbehaving_server
+    ok_api(srv)
+    srv.route("HEAD", API, lambda ex: ex.start(200, {"Content-Length": "1234", "Content-Type": "application/json"}))
+    with client(srv) as pp:
+        response = pp.request("HEAD", API)
+    assert response.headers["content-length"] == "1234" and response.content == b""
