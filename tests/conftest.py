@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from .servers import misbehaving_server  # noqa: F401  (the fixture, for every test folder)
+
 if TYPE_CHECKING:
     from piwik_pro.sandbox import Sandbox, SandboxDocs
 

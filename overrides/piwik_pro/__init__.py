@@ -28,6 +28,7 @@ if TYPE_CHECKING:
         PermissionDeniedError,
         PiwikProError,
         RateLimitError,
+        ResponseTooLargeError,
         UnexpectedStatusError,
         UnprocessableEntityError,
     )
@@ -54,6 +55,7 @@ _LAZY: dict[str, str] = {
     "PiwikPro": "._client",
     "PiwikProError": "._errors",
     "RateLimitError": "._errors",
+    "ResponseTooLargeError": "._errors",
     "Token": "._auth",
     "TokenStore": "._auth",
     "UnexpectedStatusError": "._errors",
@@ -95,6 +97,7 @@ __all__ = [
     "PiwikPro",
     "PiwikProError",
     "RateLimitError",
+    "ResponseTooLargeError",
     "Token",
     "TokenStore",
     "UnexpectedStatusError",

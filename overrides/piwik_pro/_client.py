@@ -19,18 +19,19 @@ import inspect
 import ipaddress
 import json as jsonlib
 import os
+import re
 import threading
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from typing import Any, TypeVar
 
 import httpx
 
-from ._auth import ClientCredentialsAuth, StaticTokenAuth, Token, TokenStore, _TokenCache
+from ._auth import ClientCredentialsAuth, StaticTokenAuth, Token, TokenStore, _TokenCache, drive_async, drive_sync
 from ._base import raise_for_status
 from ._logging import setup_from_env
 from ._operations import JSON_API, OperationInfo, docs, find_operation, match_path, operations
 from ._pagination import apaginate, paginate
-from ._retry import AsyncRetryTransport, RetryTransport
+from ._retry import DEFAULT_MAX_RESPONSE_BYTES, AsyncRetryTransport, RetryTransport
 
 __all__ = ["DEFAULT_TIMEOUT", "AsyncPiwikPro", "PiwikPro"]
 
@@ -66,17 +67,65 @@ def normalize_host(host: str, *, allow_insecure_http: bool = False) -> httpx.URL
     if not isinstance(host, str) or not host.strip():
         raise ValueError(f"host must be your Piwik PRO account URL, like https://acme.piwik.pro (got {host!r})")
     text = host.strip().rstrip("/")
+    if _UNSENDABLE.search(text):
+        raise ValueError(
+            f"host must be a URL like https://acme.piwik.pro, without spaces or control characters (got {host!r})"
+        )
     if "://" not in text:
         text = "https://" + text
-    url = httpx.URL(text)
+    try:
+        url = httpx.URL(text)
+    except httpx.InvalidURL:
+        raise ValueError(f"host must be a URL like https://acme.piwik.pro (got {host!r})") from None
     if url.scheme not in ("http", "https") or not url.host:
         raise ValueError(f"host must be an https:// URL like https://acme.piwik.pro (got {host!r})")
+    if url.port is not None and not 0 < url.port < 65536:
+        raise ValueError(f"host has port {url.port}; a port is 1-65535 (got {host!r})")
+    if url.userinfo:
+        # Userinfo would show in reprs and logs and travel as Basic auth: credentials go elsewhere.
+        raise ValueError(
+            f"host must not contain a user name or password ({url.scheme}://USER:PASSWORD@{url.host}): "
+            f"use {url.copy_with(username=None, password=None, query=None, fragment=None)} and pass the API "
+            "credentials as client_id and client_secret"
+        )
     if url.scheme == "http" and not allow_insecure_http and not _is_loopback(url.host):
         raise ValueError(
             f"refusing plain http:// for {url.host}: credentials and tokens would travel unencrypted. "
             "Use https://, or pass allow_insecure_http=True if you really mean it."
         )
     return url.copy_with(query=None, fragment=None)
+
+
+# What no URL or header may carry (CR/LF would split the request; spaces and controls are never valid).
+_UNSENDABLE = re.compile(r"[\x00-\x20\x7f]")
+_HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")  # RFC 9110 token
+_HEADER_VALUE = re.compile(r"[\x20-\x7e\t]*")  # visible ASCII, space and tab
+
+
+def _check_request_parts(method: str, path: str, headers: Mapping[str, str] | None) -> None:
+    """ValueError naming the argument for what httpx would refuse with a less helpful exception (or send)."""
+    if not isinstance(method, str) or not _HEADER_NAME.fullmatch(method):
+        raise ValueError(f"method must be an HTTP method like GET or POST (got {method!r})")
+    if not isinstance(path, str) or _UNSENDABLE.search(path):
+        raise ValueError(
+            f"path must be a URL path like /api/users/v2, without spaces or control characters such as CR/LF "
+            f"(got {path!r}); pass query values in params="
+        )
+    for name, value in (headers or {}).items():
+        if not isinstance(name, str) or not _HEADER_NAME.fullmatch(name):
+            raise ValueError(f"headers: {name!r} is not a valid header name (letters, digits and -)")
+        if not isinstance(value, str) or not _HEADER_VALUE.fullmatch(value):
+            # The value is not echoed: it may be a credential.
+            raise ValueError(
+                f"headers[{name!r}] must be a string of printable ASCII characters (no CR/LF, other control "
+                "characters or non-ASCII text)"
+            )
+
+
+def _checked_max_response_bytes(value: int | None) -> int | None:
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+        raise ValueError(f"max_response_bytes must be a number of bytes >= 0, or None for no cap (got {value!r})")
+    return value
 
 
 def _json_api_shaped(body: Any) -> bool:
@@ -149,6 +198,7 @@ class _BaseClient:
         allow_insecure_http: bool = False,
         token_store: TokenStore | None = None,
         http_client: httpx.Client | httpx.AsyncClient | None = None,
+        max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         setup_from_env()
         base_url = normalize_host(host, allow_insecure_http=allow_insecure_http)
@@ -171,6 +221,7 @@ class _BaseClient:
         self._shared = _Shared(base_url, auth, http_client)
         self._owner = True
         self.max_retries = max_retries
+        self.max_response_bytes = _checked_max_response_bytes(max_response_bytes)
         self.timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
         self._sync_client: httpx.Client | None = None
         self._async_client: httpx.AsyncClient | None = None
@@ -199,13 +250,22 @@ class _BaseClient:
         return False
 
     def with_options(
-        self: _Self, *, max_retries: int | None = None, timeout: httpx.Timeout | float | None = _NOT_GIVEN
+        self: _Self,
+        *,
+        max_retries: int | None = None,
+        timeout: httpx.Timeout | float | None = _NOT_GIVEN,
+        max_response_bytes: int | None = _NOT_GIVEN,
     ) -> _Self:
-        """A copy with other retries/timeout, sharing this client's pool and token cache."""
+        """A copy with other retries/timeout/body cap, sharing this client's pool and token cache."""
         copy = object.__new__(type(self))
         copy._shared = self._shared
         copy._owner = False
         copy.max_retries = self.max_retries if max_retries is None else max_retries
+        copy.max_response_bytes = (
+            self.max_response_bytes
+            if max_response_bytes is _NOT_GIVEN
+            else _checked_max_response_bytes(max_response_bytes)
+        )
         if timeout is _NOT_GIVEN:
             copy.timeout = self.timeout
         else:
@@ -237,7 +297,12 @@ class _BaseClient:
             with self._shared.lock:
                 client = self._sync_client
                 if client is None:
-                    transport = RetryTransport(self._shared.sync_transport(), self.max_retries, owns_inner=False)
+                    transport = RetryTransport(
+                        self._shared.sync_transport(),
+                        self.max_retries,
+                        owns_inner=False,
+                        max_response_bytes=self.max_response_bytes,
+                    )
                     client = self._sync_client = httpx.Client(transport=transport, **self._client_kwargs())
         return client
 
@@ -247,7 +312,12 @@ class _BaseClient:
             with self._shared.lock:
                 client = self._async_client
                 if client is None:
-                    transport = AsyncRetryTransport(self._shared.async_transport(), self.max_retries, owns_inner=False)
+                    transport = AsyncRetryTransport(
+                        self._shared.async_transport(),
+                        self.max_retries,
+                        owns_inner=False,
+                        max_response_bytes=self.max_response_bytes,
+                    )
                     client = self._async_client = httpx.AsyncClient(transport=transport, **self._client_kwargs())
         return client
 
@@ -263,8 +333,17 @@ class _BaseClient:
         headers: Mapping[str, str] | None,
         client: httpx.Client | httpx.AsyncClient,
     ) -> httpx.Request:
+        sent_headers = dict(headers or {})
+        if content_type is not None:
+            sent_headers["Content-Type"] = content_type
+        _check_request_parts(method, path, sent_headers)
         if not path.startswith("/"):  # an absolute URL is fine only on our own host
-            url = httpx.URL(path)
+            try:
+                url = httpx.URL(path)
+            except httpx.InvalidURL:
+                raise ValueError(
+                    f"path must be a path like /api/users/v2 or a URL on this host (got {path!r})"
+                ) from None
             base = self._shared.base_url
             if (url.scheme, url.host, url.port) != (base.scheme, base.host, base.port):
                 raise ValueError(f"request() takes a path on {base} (like /api/users/v2), not {url.host or path!r}")
@@ -360,17 +439,10 @@ class PiwikPro(_BaseClient):
         auth = self._shared.auth
         if isinstance(auth, StaticTokenAuth):
             return auth.current()
-        cache = auth.cache
-        stale = _token_to_replace(cache, force_refresh)
-        token = cache.fresh(stale)
-        if token is not None:
-            return token
-        with cache.thread_lock:
-            token = cache.fresh(stale)
-            if token is not None:
-                return token
-            response = self.get_httpx_client().send(auth.token_request(), auth=None)
-            return auth.accept_token_response(response)
+        stale = _token_to_replace(auth.cache, force_refresh)
+        client = self.get_httpx_client()
+        flow = auth.obtain_sync(stale, self.timeout.as_dict())
+        return drive_sync(flow, lambda request: client.send(request, auth=None))
 
     def paginate(self, operation: str | OperationInfo | Any, **kwargs: Any) -> Iterator[Any]:
         """Iterate over every item of a list operation, page by page (see piwik_pro._pagination)."""
@@ -422,17 +494,10 @@ class AsyncPiwikPro(_BaseClient):
         auth = self._shared.auth
         if isinstance(auth, StaticTokenAuth):
             return auth.current()
-        cache = auth.cache
-        stale = _token_to_replace(cache, force_refresh)
-        token = cache.fresh(stale)
-        if token is not None:
-            return token
-        async with cache.async_lock():
-            token = cache.fresh(stale)
-            if token is not None:
-                return token
-            response = await self.get_async_httpx_client().send(auth.token_request(), auth=None)
-            return auth.accept_token_response(response)
+        stale = _token_to_replace(auth.cache, force_refresh)
+        client = self.get_async_httpx_client()
+        flow = auth.obtain_async(stale, self.timeout.as_dict())
+        return await drive_async(flow, lambda request: client.send(request, auth=None))
 
     def paginate(self, operation: str | OperationInfo | Any, **kwargs: Any) -> AsyncIterator[Any]:
         """See PiwikPro.paginate; use `async for`."""

@@ -10,6 +10,7 @@ PiwikProError
 │   ├── UnexpectedStatusError   a 3xx, or a 1xx/2xx the operation does not document
 │   └── (APIStatusError itself for any other status)
 └── APIResponseValidationError  a success status whose body is not what the doc says
+    └── ResponseTooLargeError   a body longer than the client's max_response_bytes
 
 Status errors carry the parsed JSON:API `errors` list as `ErrorDetail`s; a
 non-JSON body (an HTML proxy page, a truncated body) gives the same typed
@@ -43,6 +44,7 @@ __all__ = [
     "PermissionDeniedError",
     "PiwikProError",
     "RateLimitError",
+    "ResponseTooLargeError",
     "UnexpectedStatusError",
     "UnprocessableEntityError",
     "make_status_error",
@@ -203,6 +205,14 @@ class APIResponseValidationError(PiwikProError):
         self.request_id = _request_id(headers)
         self.body_snippet = body_snippet
         self.response = response
+
+
+class ResponseTooLargeError(APIResponseValidationError):
+    """The body is longer than the client's `max_response_bytes` (it was not read whole)."""
+
+    def __init__(self, message: str, *, status_code: int, headers: httpx.Headers, limit: int) -> None:
+        super().__init__(message, status_code=status_code, headers=headers, body_snippet=None)
+        self.limit = limit
 
 
 _BY_STATUS: dict[int, type[APIStatusError]] = {

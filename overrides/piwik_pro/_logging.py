@@ -25,21 +25,33 @@ _PATTERNS = [
     re.compile(r"eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*"),  # JWT
     re.compile(r"(?i)((?:client_secret|access_token|password)[\"']?\s*[:=]\s*[\"']?)[^\s\"'&,}]+"),
 ]
-# The last secrets seen; bounded so a long-running process does not grow it forever.
-_secrets: deque[str] = deque(maxlen=64)
+# Client secrets are pinned: a process has few, and forgetting one would leak it. Tokens come and
+# go (one per refresh), so only the last ones are kept, bounded for a long-running process.
+_pinned: set[str] = set()
+_tokens: deque[str] = deque(maxlen=64)
 _lock = threading.Lock()
 _configured = False
 
 
-def register_secret(value: str | None) -> None:
-    """Remember a secret so `redact` removes it from any text (min. 6 chars, to avoid eating words)."""
-    if value and len(value) >= 6 and value not in _secrets:
-        with _lock:
-            _secrets.append(value)
+def register_secret(value: str | None, *, pin: bool = False) -> None:
+    """Remember a secret so `redact` removes it from any text (min. 6 chars, to avoid eating words).
+
+    `pin=True` (client secrets) keeps it for the life of the process; others (tokens) are
+    forgotten after the 64 newer ones.
+    """
+    if not value or len(value) < 6:
+        return
+    with _lock:
+        if pin:
+            _pinned.add(value)
+        elif value not in _tokens and value not in _pinned:
+            _tokens.append(value)
 
 
 def redact(text: str) -> str:
-    for secret in list(_secrets):
+    with _lock:
+        secrets = sorted({*_pinned, *_tokens}, key=len, reverse=True)  # longest first: no partial leftovers
+    for secret in secrets:
         if secret in text:
             text = text.replace(secret, REDACTED)
     for pattern in _PATTERNS:

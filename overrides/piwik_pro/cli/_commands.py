@@ -431,6 +431,8 @@ def cmd_request(args: argparse.Namespace) -> int:
         except _http.Captured as captured:
             print(_http.curl_command(captured.request))
             return OK
+        except ValueError as exc:  # the client's checks of PATH and --content-type (CR/LF, control characters)
+            raise UsageError(str(exc)) from None
         if args.include:
             sys.stdout.write(_http.status_block(response))
         _deliver(args, response.content, query)
