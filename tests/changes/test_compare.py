@@ -179,7 +179,7 @@ def test_parameter_added(required: bool, breaking: bool) -> None:
 
 def test_parameter_removed_is_breaking() -> None:
     change = _only(_diff(lambda d: op(d, "get", LIST)["parameters"].pop(0)), "parameter-removed")
-    assert change.breaking and "keyword argument `pagelimit`" in change.message
+    assert change.breaking and "keyword argument `page_limit`" in change.message
 
 
 def test_parameter_newly_required_is_breaking() -> None:

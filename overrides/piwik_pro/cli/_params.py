@@ -68,9 +68,10 @@ def _is_unset(tp: Any) -> bool:
 
 
 def _options(tp: Any) -> list[Any]:
-    """The concrete types a value may take: `X | Unset | None` -> [X]."""
+    """The concrete types a value may take: `X | XDict | Unset | None` -> [X] (a body's TypedDict is X as JSON)."""
     if typing.get_origin(tp) in (typing.Union, types.UnionType):
-        return [a for a in typing.get_args(tp) if not _is_unset(a) and a is not type(None)]
+        args = typing.get_args(tp)
+        return [a for a in args if not _is_unset(a) and a is not type(None) and not typing.is_typeddict(a)]
     return [tp]
 
 
@@ -228,7 +229,7 @@ def build_kwargs(
     """Check `assignments` and `data` against `fn`'s signature and convert them to its types."""
     sig, hints = _signature(fn)
     accepted = {n: p for n, p in sig.parameters.items() if n not in ("client", "body")}
-    # The API's names (page[offset], app_id) and the Python names (pageoffset) both work.
+    # The API's names (page[offset], app_id) and the Python names (page_offset) both work.
     aliases = {p.name: p.python_name for p in op.parameters}
     wire = {v: k for k, v in aliases.items()}
     given: dict[str, list[str]] = {}
