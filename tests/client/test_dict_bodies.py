@@ -122,3 +122,50 @@ def test_a_dict_no_member_of_a_union_body_fits_is_refused(sandbox: Sandbox, pp: 
             client=pp, app_id="00000000-0000-0000-0000-000000000001", body={"data": {"type": "tag", "attributes": {}}}
         )
     assert api_requests(sandbox) == []
+
+
+_TYPED_USE = """
+from piwik_pro import PiwikPro
+from piwik_pro_api.users.api.default import invite_user
+from piwik_pro_api.users.models import JsonApiUserInviteDict
+
+
+def ok(pp: PiwikPro) -> None:
+    invite_user.sync(client=pp, body={"data": {"type": "ppms/user", "attributes": {"email": "a@example.com"}}})
+    body: JsonApiUserInviteDict = {"data": {"type": "ppms/user", "attributes": {"email": "b@example.com"}}}
+    invite_user.sync(client=pp, body=body)
+
+
+def wrong_enum() -> JsonApiUserInviteDict:
+    return {"data": {"type": "ppms/usr", "attributes": {"email": "a@example.com"}}}  # line 14
+
+
+def missing_email() -> JsonApiUserInviteDict:
+    return {"data": {"type": "ppms/user", "attributes": {"language": "en-US"}}}  # line 18
+
+
+def wrong_type() -> JsonApiUserInviteDict:
+    return {"data": {"type": "ppms/user", "attributes": {"email": 5}}}  # line 22
+
+
+def unknown_key() -> JsonApiUserInviteDict:
+    return {"data": {"type": "ppms/user", "attributes": {"email": "a@example.com"}, "typo": 1}}  # line 26
+"""
+
+
+@pytest.mark.timeout(300)
+def test_dict_bodies_are_typed_for_mypy(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The TypedDicts: Literal enums, required and NotRequired keys, nested models, no unknown keys."""
+    api = pytest.importorskip("mypy.api", reason="mypy is not installed in this environment")
+    import os
+
+    from tests.conftest import ROOT
+
+    (tmp_path / "use.py").write_text(_TYPED_USE)
+    monkeypatch.setenv("MYPYPATH", os.pathsep.join([str(ROOT / "generated"), str(ROOT / "overrides")]))
+    out, err, _ = api.run(
+        ["--strict", "--python-version", "3.10", "--no-incremental", "--follow-imports=silent",
+         "--cache-dir", str(tmp_path / ".mypy"), str(tmp_path / "use.py")]
+    )  # fmt: skip
+    lines = sorted({int(line.split(":")[1]) for line in out.splitlines() if ": error:" in line})
+    assert lines == [14, 18, 22, 26], out + err
