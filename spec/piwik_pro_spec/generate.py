@@ -291,8 +291,12 @@ def typed_dict_spec(model: Any) -> TypedDictSpec:
     return spec
 
 
-def _lazy_package_init(doc_line: str, names: dict[str, str], typing_imports: list[str]) -> str:
-    """A package `__init__` that imports `names` {attribute: relative module} on first access."""
+def _lazy_package_init(doc_line: str, names: dict[str, str], typing_imports: list[str], twin_suffix: str = "") -> str:
+    """A package `__init__` that imports `names` {attribute: relative module} on first access.
+
+    With `twin_suffix`, `<name><suffix>` is found beside `<name>` too (a model's `XDict`)
+    without being listed: the tags doc's models `__init__` would double in size.
+    """
     lines = [f'"""{doc_line}"""', "", "from __future__ import annotations", "", "from typing import TYPE_CHECKING"]
     if typing_imports:
         lines += ["", "if TYPE_CHECKING:"] + [f"    {i}" for i in typing_imports]
@@ -303,7 +307,10 @@ def _lazy_package_init(doc_line: str, names: dict[str, str], typing_imports: lis
         "",
         "def __getattr__(name: str) -> object:",
         "    try:",
-        "        module = _LAZY[name]",
+        f"        own = name in _LAZY or not name.endswith({twin_suffix!r})\n"
+        f"        module = _LAZY[name if own else name[: -len({twin_suffix!r})]]"
+        if twin_suffix
+        else "        module = _LAZY[name]",
         "    except KeyError:",
         '        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None',
         "    from importlib import import_module",
@@ -415,7 +422,6 @@ def _generate_doc(package: str, accessor: str, doc_json: bytes, out_root: Path, 
     # Models: types from the root, other models imported lazily (enums eagerly).
     enum_modules = {_s(e.class_info.module_name) for e in data.enums}
     model_exports: dict[str, str] = {}
-    dict_exports: dict[str, str] = {}  # XDict beside X, exported where no model has that name
     model_template = env.get_template("model.py.jinja")
     for model in data.models:
         imports = _reroot_types(set(model.relative_imports or ()))
@@ -428,7 +434,6 @@ def _generate_doc(package: str, accessor: str, doc_json: bytes, out_root: Path, 
             model_template.render(model=model, typed_dict=typed_dict), encoding="utf-8"
         )
         model_exports[_s(model.class_info.name)] = module
-        dict_exports[typed_dict.name] = module
     from openapi_python_client.parser.properties import LiteralEnumProperty
 
     for enum in data.enums:
@@ -441,12 +446,12 @@ def _generate_doc(package: str, accessor: str, doc_json: bytes, out_root: Path, 
         module = _s(enum.class_info.module_name)
         (pkg_dir / "models" / f"{module}.py").write_text(template.render(enum=enum), encoding="utf-8")
         model_exports[_s(enum.class_info.name)] = module
-    model_exports.update({k: v for k, v in dict_exports.items() if k not in model_exports})
     (pkg_dir / "models" / "__init__.py").write_text(
         _lazy_package_init(
             f"Models of {package}: each is imported on first access.",
             model_exports,
             [f"from .{m} import {n}" for n, m in sorted(model_exports.items())],
+            twin_suffix="Dict",
         ),
         encoding="utf-8",
     )

@@ -127,7 +127,7 @@ def test_a_dict_no_member_of_a_union_body_fits_is_refused(sandbox: Sandbox, pp: 
 _TYPED_USE = """
 from piwik_pro import PiwikPro
 from piwik_pro_api.users.api.default import invite_user
-from piwik_pro_api.users.models import JsonApiUserInviteDict
+from piwik_pro_api.users.models.json_api_user_invite import JsonApiUserInviteDict
 
 
 def ok(pp: PiwikPro) -> None:

@@ -68,10 +68,15 @@ def _is_unset(tp: Any) -> bool:
 
 
 def _options(tp: Any) -> list[Any]:
-    """The concrete types a value may take: `X | XDict | Unset | None` -> [X] (a body's TypedDict is X as JSON)."""
+    """The concrete types a value may take: `X | Unset | None` -> [X].
+
+    A body's `XDict` (X as plain JSON; `dict` at run time) is left out beside its model X.
+    """
     if typing.get_origin(tp) in (typing.Union, types.UnionType):
-        args = typing.get_args(tp)
-        return [a for a in args if not _is_unset(a) and a is not type(None) and not typing.is_typeddict(a)]
+        args = [a for a in typing.get_args(tp) if not _is_unset(a) and a is not type(None)]
+        if any(hasattr(a, "from_dict") for a in args):
+            args = [a for a in args if a is not dict and not typing.is_typeddict(a)]
+        return args
     return [tp]
 
 
