@@ -238,6 +238,14 @@ def test_response_field_no_longer_required_is_breaking() -> None:
     assert optional and all(c.breaking for c in optional)
 
 
+def test_response_field_now_required_is_not_breaking() -> None:
+    report = _diff(lambda d: widget_schema(d)["required"].append("color"))
+    present = [c for c in report.changes if c.kind == "response-field-now-required"]
+    assert present and not any(c.breaking for c in present)
+    assert all(c.message.endswith("attributes.color` is now always present") for c in present), present
+    assert _only(report, "body-field-now-required").breaking  # the same field, sent: callers must now give it
+
+
 def test_content_type_changed_is_breaking_added_is_not() -> None:
     def change_type(d: dict[str, Any]) -> None:
         content = op(d, "post", LIST)["requestBody"]["content"]
