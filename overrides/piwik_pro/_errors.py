@@ -9,8 +9,9 @@ PiwikProError
 │   ├── RateLimitError 429, InternalServerError 5xx
 │   ├── UnexpectedStatusError   a 3xx, or a 1xx/2xx the operation does not document
 │   └── (APIStatusError itself for any other status)
-└── APIResponseValidationError  a success status whose body is not what the doc says
-    └── ResponseTooLargeError   a body longer than the client's max_response_bytes
+├── APIResponseValidationError  a success status whose body is not what the doc says
+│   └── ResponseTooLargeError   a body longer than the client's max_response_bytes
+└── BodyValidationError         (also a ValueError) JSON that does not fit a model: a dict body, from_dict
 
 Status errors carry the parsed JSON:API `errors` list as `ErrorDetail`s; a
 non-JSON body (an HTML proxy page, a truncated body) gives the same typed
@@ -37,6 +38,7 @@ __all__ = [
     "APITimeoutError",
     "AuthenticationError",
     "BadRequestError",
+    "BodyValidationError",
     "ConflictError",
     "ErrorDetail",
     "InternalServerError",
@@ -213,6 +215,58 @@ class ResponseTooLargeError(APIResponseValidationError):
     def __init__(self, message: str, *, status_code: int, headers: httpx.Headers, limit: int) -> None:
         super().__init__(message, status_code=status_code, headers=headers, body_snippet=None)
         self.limit = limit
+
+
+class BodyValidationError(PiwikProError, ValueError):
+    """A JSON value does not fit a generated model; raised by every model's `from_dict`, so a dict
+    given as a request body is refused before anything is sent.
+
+    `path` is the JSON path inside the value ("data.attributes.email", "" for the value itself),
+    `model` the model the whole value was read as, `problem` what is wrong ("required", ...).
+    """
+
+    def __init__(self, path: str, problem: str, model: str) -> None:
+        super().__init__(f"{path}: {problem} ({model})" if path else f"{problem} ({model})")
+        self.path = path
+        self.problem = problem
+        self.model = model
+
+    @classmethod
+    def at(cls, exc: Exception, field: str | None, model: str) -> BodyValidationError:
+        """The error for `exc`, raised while `model.from_dict` read `field` (None: the value itself)."""
+        if isinstance(exc, BodyValidationError):  # from a nested model: one level up the path
+            path = ".".join(p for p in (field, exc.path) if p)
+            return cls(path, exc.problem, model)
+        if field is None:
+            return cls("", "expected a JSON object", model)
+        if isinstance(exc, KeyError) and exc.args == (field,):
+            return cls(field, "required", model)
+        return cls(field, str(exc) or type(exc).__name__, model)
+
+    @classmethod
+    def best_fit(cls, value: Mapping[str, Any], models: tuple[type[Any], ...]) -> Any:
+        """`value` (a union body given as a dict) read as the member that sends it as written.
+
+        Members often differ only in a nested enum or a field, and a lenient one may accept a
+        dict meant for another while dropping what it does not declare: so the member whose
+        `to_dict()` gives `value` back wins, whatever the members' order; failing that, the first fit.
+        """
+        problems: list[str] = []
+        fits: list[Any] = []
+        for model in models:
+            try:
+                parsed = model.from_dict(value)
+            except BodyValidationError as exc:
+                problems.append(str(exc))
+                continue
+            if parsed.to_dict() == value:
+                return parsed
+            fits.append(parsed)
+        if fits:
+            return fits[0]
+        names = " | ".join(m.__name__ for m in models[:3]) + (" | ..." if len(models) > 3 else "")
+        shown = "; ".join(problems[:3]) + (f"; and {len(problems) - 3} more" if len(problems) > 3 else "")
+        raise cls("", f"fits none of the body's {len(models)} models: {shown}", names)
 
 
 _BY_STATUS: dict[int, type[APIStatusError]] = {

@@ -32,7 +32,7 @@ JSON_API = "application/vnd.api+json"
 @dataclass(frozen=True)
 class ParameterInfo:
     name: str  # as in the API: "page[offset]"
-    python_name: str  # the generated function's keyword: "pageoffset"
+    python_name: str  # the generated function's keyword: "page_offset"
     location: str  # "query" | "path" | "header" | "cookie"
     required: bool
     type: str

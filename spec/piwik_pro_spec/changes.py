@@ -410,7 +410,10 @@ def _accepts_more(was: str, now: str) -> bool:
 def _compare_fact(what: str, old: dict[str, Any], new: dict[str, Any], noun: str, add: Any, types: bool = True) -> None:
     """Required flag, type and enum values of one parameter or field."""
     if not old.get("required") and new.get("required"):
-        add(f"{noun}-now-required", True, f"{what} is now required")
+        if noun == "response-field":  # callers receive less variety (no Unset): nothing they do breaks
+            add("response-field-now-required", False, f"{what} is now always present")
+        else:
+            add(f"{noun}-now-required", True, f"{what} is now required")
     if old.get("required") and not new.get("required") and noun == "response-field":
         add("response-field-now-optional", True, f"{what} is no longer always present")
     if types and old.get("type") != new.get("type"):

@@ -160,8 +160,144 @@ def _split_model_imports(imports: set[str], enum_modules: set[str]) -> tuple[set
     return eager, lazy
 
 
-def _lazy_package_init(doc_line: str, names: dict[str, str], typing_imports: list[str]) -> str:
-    """A package `__init__` that imports `names` {attribute: relative module} on first access."""
+@dataclass
+class TypedDictSpec:
+    """The plain-JSON twin of a model: `XDict`, a TypedDict rendered beside class `X` (model.py.jinja).
+
+    `fields` are (JSON key, type expression, required); `alias` is set instead
+    for a model that is only a map (no declared properties). Type expressions
+    are quoted in the rendered code: they name other modules' TypedDicts, which
+    are imported for type checkers only.
+    """
+
+    name: str
+    fields: list[tuple[str, str, bool]] = field(default_factory=list)
+    alias: str | None = None
+    imports: set[str] = field(default_factory=set)  # under TYPE_CHECKING
+
+    @property
+    def entries(self) -> list[tuple[str, str]]:
+        """(key, type) as Python string literals, optional keys wrapped in NotRequired."""
+        return [(repr(key), repr(tp if required else f"NotRequired[{tp}]")) for key, tp, required in self.fields]
+
+    @property
+    def alias_code(self) -> str:
+        return repr(self.alias)
+
+    @property
+    def uses_not_required(self) -> bool:
+        return any(not required for _, _, required in self.fields)
+
+
+_SCALARS = {
+    "StringProperty": "str",
+    "DateTimeProperty": "str",
+    "DateProperty": "str",
+    "UuidProperty": "str",
+    "IntProperty": "int",
+    "FloatProperty": "float",
+    "BooleanProperty": "bool",
+    "NoneProperty": "None",
+}
+
+
+def _json_type(prop: Any, here: str, imports: set[str]) -> str:
+    """The JSON-shaped type of a property: what a dict body holds where the model holds `prop`."""
+    kind = type(prop).__name__
+    if kind in _SCALARS:
+        return _SCALARS[kind]
+    if kind == "EnumProperty":
+        return "Literal[" + ", ".join(repr(v) for v in prop.values.values()) + "]"
+    if kind == "LiteralEnumProperty":
+        return "Literal[" + ", ".join(repr(v) for v in sorted(prop.values, key=repr)) + "]"
+    if kind == "ConstProperty":
+        return f"Literal[{prop.value.raw_value!r}]"
+    if kind == "ModelProperty":
+        name, module = f"{_s(prop.class_info.name)}Dict", _s(prop.class_info.module_name)
+        if module != here:
+            imports.add(f"from .{module} import {name}")
+        return name
+    if kind == "ListProperty":
+        return f"list[{_json_type(prop.inner_property, here, imports)}]"
+    if kind == "UnionProperty":
+        members = dict.fromkeys(_json_type(p, here, imports) for p in prop.inner_properties)
+        return "Any" if "Any" in members else " | ".join(members)
+    return "Any"  # AnyProperty, files: anything JSON
+
+
+def _body_models(prop: Any) -> tuple[str, list[Any]] | None:
+    """('model' | 'list' | 'union', the models) for a body a plain dict can stand for, else None."""
+    kind = type(prop).__name__
+    if kind == "ModelProperty":
+        return "model", [prop]
+    if kind == "ListProperty" and type(prop.inner_property).__name__ == "ModelProperty":
+        return "list", [prop.inner_property]
+    if kind == "UnionProperty" and all(type(p).__name__ == "ModelProperty" for p in prop.inner_properties):
+        return "union", list(prop.inner_properties)
+    return None
+
+
+def dict_body_type(prop: Any) -> str:
+    """What a body parameter takes besides the model (endpoint_macros.arguments): `XDict`, '' if nothing."""
+    found = _body_models(prop)
+    if found is None:
+        return ""
+    kind, models = found
+    names = [f"{_s(m.class_info.name)}Dict" for m in models]
+    return f"list[{names[0]}]" if kind == "list" else " | ".join(names)
+
+
+def dict_body_code(prop: Any) -> str:
+    """Statements turning a dict body into the model (endpoint_macros.body_to_kwarg); from_dict
+    raises piwik_pro.BodyValidationError, so a wrong dict is refused before anything is sent."""
+    found = _body_models(prop)
+    if found is None:
+        return ""
+    kind, models = found
+    names = [_s(m.class_info.name) for m in models]
+    if kind == "list":
+        return (
+            f"if isinstance(body, list):\n"
+            f"    body = [{names[0]}.from_dict(item) if isinstance(item, dict) else item for item in body]"
+        )
+    if kind == "union":
+        return (
+            "if isinstance(body, dict):\n"
+            "    from piwik_pro._errors import BodyValidationError  # noqa: PLC0415\n\n"
+            f"    body = BodyValidationError.best_fit(body, ({', '.join(names)},))"
+        )
+    return f"if isinstance(body, dict):\n    body = {names[0]}.from_dict(body)"
+
+
+def _dict_body_imports(endpoint: Any) -> set[str]:
+    """`from ...models.x import XDict` for the body's dict types (annotations only)."""
+    imports: set[str] = set()
+    for body in endpoint.bodies[:1]:
+        found = _body_models(body.prop)
+        for model in found[1] if found else []:
+            module, name = _s(model.class_info.module_name), _s(model.class_info.name)
+            imports.add(f"from ...models.{module} import {name}Dict")
+    return imports
+
+
+def typed_dict_spec(model: Any) -> TypedDictSpec:
+    here = _s(model.class_info.module_name)
+    spec = TypedDictSpec(name=f"{_s(model.class_info.name)}Dict")
+    for prop in [*model.required_properties, *model.optional_properties]:
+        spec.fields.append((_s(prop.name), _json_type(prop, here, spec.imports), bool(prop.required)))
+    extra = model.additional_properties
+    if not spec.fields:
+        value = "Any" if extra is True or extra is None or extra is False else _json_type(extra, here, spec.imports)
+        spec.alias = f"dict[str, {value}]"
+    return spec
+
+
+def _lazy_package_init(doc_line: str, names: dict[str, str], typing_imports: list[str], twin_suffix: str = "") -> str:
+    """A package `__init__` that imports `names` {attribute: relative module} on first access.
+
+    With `twin_suffix`, `<name><suffix>` is found beside `<name>` too (a model's `XDict`)
+    without being listed: the tags doc's models `__init__` would double in size.
+    """
     lines = [f'"""{doc_line}"""', "", "from __future__ import annotations", "", "from typing import TYPE_CHECKING"]
     if typing_imports:
         lines += ["", "if TYPE_CHECKING:"] + [f"    {i}" for i in typing_imports]
@@ -172,7 +308,10 @@ def _lazy_package_init(doc_line: str, names: dict[str, str], typing_imports: lis
         "",
         "def __getattr__(name: str) -> object:",
         "    try:",
-        "        module = _LAZY[name]",
+        f"        own = name in _LAZY or not name.endswith({twin_suffix!r})\n"
+        f"        module = _LAZY[name if own else name[: -len({twin_suffix!r})]]"
+        if twin_suffix
+        else "        module = _LAZY[name]",
         "    except KeyError:",
         '        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None',
         "    from importlib import import_module",
@@ -271,11 +410,17 @@ def _generate_doc(package: str, accessor: str, doc_json: bytes, out_root: Path, 
         return result
 
     generator_patches.rename_model_internals(data.models)
+    clash = _readable_parameter_names(data, config)
+    if clash:
+        result.fatal = f"{package}: {clash}"
+        return result
+
     project = Project(openapi=data, config=config, custom_template_path=TEMPLATES_DIR)
     env = project.env
     env.filters.update(generator_patches.template_filters())
     env.auto_reload = False  # templates do not change during a run: skip a stat() per `{% import %}`
     env.filters["url_expression"] = url_expression
+    env.globals.update(dict_body_type=dict_body_type, dict_body_code=dict_body_code)
     if pkg_dir.exists():
         shutil.rmtree(pkg_dir)
     (pkg_dir / "models").mkdir(parents=True)
@@ -291,7 +436,10 @@ def _generate_doc(package: str, accessor: str, doc_json: bytes, out_root: Path, 
         model.relative_imports = eager
         model.lazy_imports = set(model.lazy_imports or ()) | lazy
         module = _s(model.class_info.module_name)
-        (pkg_dir / "models" / f"{module}.py").write_text(model_template.render(model=model), encoding="utf-8")
+        typed_dict = typed_dict_spec(model)
+        (pkg_dir / "models" / f"{module}.py").write_text(
+            model_template.render(model=model, typed_dict=typed_dict), encoding="utf-8"
+        )
         model_exports[_s(model.class_info.name)] = module
     from openapi_python_client.parser.properties import LiteralEnumProperty
 
@@ -310,6 +458,7 @@ def _generate_doc(package: str, accessor: str, doc_json: bytes, out_root: Path, 
             f"Models of {package}: each is imported on first access.",
             model_exports,
             [f"from .{m} import {n}" for n, m in sorted(model_exports.items())],
+            twin_suffix="Dict",
         ),
         encoding="utf-8",
     )
@@ -330,6 +479,7 @@ def _generate_doc(package: str, accessor: str, doc_json: bytes, out_root: Path, 
             path = endpoint.path.get_untrusted_value()
             facts = _operation_facts(doc, path, endpoint.method)
             eager, lazy = _split_model_imports(_reroot_types(set(endpoint.relative_imports)), enum_modules)
+            lazy |= _dict_body_imports(endpoint)
             # The template imports Response/UNSET/Unset itself.
             eager = {i for i in eager if not _TYPES_IMPORT.match(i) or "File" in i}
             (tag_dir / f"{name}.py").write_text(
@@ -389,6 +539,55 @@ def _literal_path(text: str) -> str:
     from urllib.parse import quote
 
     return repr(quote(text, safe="/!$&'()*+,;=:@-._~%{}"))
+
+
+def _readable_parameter_names(data: Any, config: Any) -> str | None:
+    """Keywords with word breaks where the API's name has brackets: `filter[name]` -> `filter_name`.
+
+    The generator glues such names (`filtername`); lock.parameter_keyword_source
+    says where the words break, so the lock records the same keywords. The
+    API's name goes at the front of the description (docstrings, editor
+    hover). A parameter the generator renamed to settle a clash keeps its
+    name. Returns what clashes when two parameters of an operation would share
+    a keyword, else None.
+    """
+    from openapi_python_client.schema.untrusted_string import UntrustedString
+    from openapi_python_client.strings import PythonIdentifier
+
+    from .lock import parameter_keyword_source
+
+    seen: set[int] = set()
+    for collection in data.endpoint_collections_by_tag.values():
+        for endpoint in collection.endpoints:
+            if id(endpoint) in seen:
+                continue
+            seen.add(id(endpoint))
+            params = [
+                *endpoint.path_parameters,
+                *endpoint.query_parameters,
+                *endpoint.header_parameters,
+                *endpoint.cookie_parameters,
+            ]
+            for param in params:
+                name = _s(param.name)
+                source = parameter_keyword_source(name)
+                if source == name or param.python_name != PythonIdentifier(name, config.field_prefix):
+                    continue
+                old = str(param.python_name)
+                param.set_python_name(new_name=UntrustedString(source), config=config)
+                described = f"API name `{name}`. {_s(param.description or '')}".strip()
+                object.__setattr__(param, "description", UntrustedString(described))
+                if param in endpoint.path_parameters:
+                    endpoint.path = UntrustedString(_s(endpoint.path).replace(f"{{{old}}}", f"{{{param.python_name}}}"))
+            keywords: dict[str, str] = {"client": "(the client)", "body": "(the request body)"}
+            for param in params:
+                other = keywords.setdefault(str(param.python_name), _s(param.name))
+                if other != _s(param.name):
+                    return (
+                        f"operation {_s(endpoint.name)}: parameters {other!r} and {_s(param.name)!r} "
+                        f"both become the keyword {str(param.python_name)!r}; rename one in a per-doc patch"
+                    )
+    return None
 
 
 _OBJECT_REPR = re.compile(r"<[\w.]+ object at 0x[0-9a-f]+>")

@@ -91,6 +91,16 @@ def python_identifier(value: str, prefix: str = FIELD_PREFIX, skip_snake_case: b
     return safe
 
 
+def parameter_keyword_source(name: str) -> str:
+    """What a parameter's keyword is made from: a character no identifier holds separates words.
+
+    The generator drops such characters, gluing `filter[name]` into `filtername`;
+    as word breaks they give `filter_name`, `page_limit`, `filter_is_active`.
+    generate.py renames the generator's parameters with this too.
+    """
+    return "".join(c if c.isidentifier() or c.isdecimal() or c in _DELIMITERS else " " for c in name)
+
+
 def operation_name(method: str, path: str, operation: dict[str, Any]) -> str:
     """The generated module/function name of an operation, exactly as 0.29.1 names it."""
     operation_id = operation.get("operationId")
@@ -314,7 +324,7 @@ def _param_schema(param: dict[str, Any]) -> Any:
 
 def _python_names(params: list[dict[str, Any]]) -> list[str]:
     """Keyword names, with the generator's conflict rules (reserved names, same name in two places)."""
-    names = [python_identifier(p["name"]) for p in params]
+    names = [python_identifier(parameter_keyword_source(p["name"])) for p in params]
     for i, p in enumerate(params):
         if names[i] in ("client", "url"):
             names[i] = python_identifier(f"{names[i]}_{p.get('in')}")

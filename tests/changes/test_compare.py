@@ -179,7 +179,7 @@ def test_parameter_added(required: bool, breaking: bool) -> None:
 
 def test_parameter_removed_is_breaking() -> None:
     change = _only(_diff(lambda d: op(d, "get", LIST)["parameters"].pop(0)), "parameter-removed")
-    assert change.breaking and "keyword argument `pagelimit`" in change.message
+    assert change.breaking and "keyword argument `page_limit`" in change.message
 
 
 def test_parameter_newly_required_is_breaking() -> None:
@@ -236,6 +236,14 @@ def test_response_field_no_longer_required_is_breaking() -> None:
     report = _diff(lambda d: widget_schema(d)["required"].remove("name"))
     optional = [c for c in report.changes if c.kind == "response-field-now-optional"]
     assert optional and all(c.breaking for c in optional)
+
+
+def test_response_field_now_required_is_not_breaking() -> None:
+    report = _diff(lambda d: widget_schema(d)["required"].append("color"))
+    present = [c for c in report.changes if c.kind == "response-field-now-required"]
+    assert present and not any(c.breaking for c in present)
+    assert all(c.message.endswith("attributes.color` is now always present") for c in present), present
+    assert _only(report, "body-field-now-required").breaking  # the same field, sent: callers must now give it
 
 
 def test_content_type_changed_is_breaking_added_is_not() -> None:

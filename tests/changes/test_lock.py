@@ -4,10 +4,6 @@ from __future__ import annotations
 
 import ast
 import json
-import os
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -41,11 +37,11 @@ def test_entry_holds_hash_version_and_inventory() -> None:
         "path appId": {"position": 0, "python_name": "app_id", "required": True, "type": "UUID"},
         "query filter[kind]": {
             "enum": ["round", "square"],
-            "python_name": "filterkind",
+            "python_name": "filter_kind",
             "required": False,
             "type": "str",
         },
-        "query page[limit]": {"python_name": "pagelimit", "required": False, "type": "int"},
+        "query page[limit]": {"python_name": "page_limit", "required": False, "type": "int"},
     }
     assert listing["responses"]["200"]["fields"]["data[].attributes.created_at"] == {
         "required": False,
@@ -108,23 +104,14 @@ def test_swagger_2_doc_is_inventoried_before_conversion() -> None:
 
 @pytest.mark.timeout(120)
 def test_names_match_what_openapi_python_client_generates(tmp_path: Path) -> None:
-    """Module names and keyword arguments in the lock are the generator's own."""
-    exe = Path(sys.executable).parent / "openapi-python-client"
-    if not exe.exists() or shutil.which("ruff", path=str(exe.parent)) is None:
-        pytest.skip("openapi-python-client (with ruff) is not installed next to this Python")
-    env = {**os.environ, "PATH": f"{exe.parent}{os.pathsep}{os.environ.get('PATH', '')}"}
-    result = subprocess.run(
-        [str(exe), "generate", "--path", str(FIXTURES / "widgets.json"), "--meta", "none", "--output-path", "out"],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    generated = {
-        p.parent.name + "." + p.stem: p for p in (tmp_path / "out" / "api").glob("*/*.py") if p.stem != "__init__"
-    }
+    """Module names and keyword arguments in the lock are the ones the pipeline generates."""
+    pytest.importorskip("openapi_python_client")
+    from piwik_pro_spec.generate import generate_doc
+
+    result = generate_doc("widgets", "widgets", (FIXTURES / "widgets.json").read_bytes(), tmp_path)
+    assert result.fatal is None and result.problems == [], (result.fatal, result.problems)
+    api = tmp_path / "piwik_pro_api" / "widgets" / "api"
+    generated = {p.parent.name + "." + p.stem: p for p in api.glob("*/*.py") if p.stem != "__init__"}
     ops = _entry()["operations"]
     assert set(generated) == {f"{o['tag']}.{o['name']}" for o in ops.values()}
     for o in ops.values():
@@ -132,6 +119,51 @@ def test_names_match_what_openapi_python_client_generates(tmp_path: Path) -> Non
         func = next(n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == "sync_detailed")
         kwargs = {a.arg for a in func.args.args + func.args.kwonlyargs} - {"client", "body"}
         assert kwargs == {p["python_name"] for p in o["parameters"].values()}, o["name"]
+
+
+def _list_doc(*names: str) -> bytes:
+    params = [{"name": n, "in": "query", "schema": {"type": "string"}} for n in names]
+    op = {"operationId": "list_things", "parameters": params, "responses": {"204": {"description": "ok"}}}
+    return json.dumps(
+        {"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {"/things": {"get": op}}}
+    ).encode()
+
+
+@pytest.mark.timeout(120)
+def test_bracketed_parameter_names_become_readable_keywords(tmp_path: Path) -> None:
+    pytest.importorskip("openapi_python_client")
+    from piwik_pro_spec.generate import generate_doc
+
+    result = generate_doc("things", "things", _list_doc("filter[is_active]", "page[limit]"), tmp_path)
+    assert result.fatal is None, result.fatal
+    (op,) = result.operations
+    assert {p["name"]: p["python_name"] for p in op["parameters"]} == {
+        "filter[is_active]": "filter_is_active",
+        "page[limit]": "page_limit",
+    }
+    code = (tmp_path / "piwik_pro_api" / "things" / "api" / "default" / "list_things.py").read_text()
+    assert 'params["filter[is_active]"] = filter_is_active' in code  # the API's name on the wire
+    assert "API name `filter[is_active]`" in code  # and in the docstring
+    entry = doc_entry(
+        "things",
+        "t.json",
+        _list_doc("filter[is_active]", "page[limit]"),
+        json.loads(_list_doc("filter[is_active]", "page[limit]")),
+    )
+    assert {k: p["python_name"] for k, p in entry["operations"]["GET /things"]["parameters"].items()} == {
+        "query filter[is_active]": "filter_is_active",
+        "query page[limit]": "page_limit",
+    }
+
+
+@pytest.mark.timeout(120)
+def test_two_parameter_names_for_one_keyword_fail_naming_the_doc(tmp_path: Path) -> None:
+    pytest.importorskip("openapi_python_client")
+    from piwik_pro_spec.generate import generate_doc
+
+    result = generate_doc("things", "things", _list_doc("filter[name]", "filter.name"), tmp_path)
+    assert result.fatal is not None
+    assert result.fatal.startswith("things: operation list_things:") and "'filter_name'" in result.fatal
 
 
 def test_lock_has_no_prose() -> None:
@@ -167,7 +199,7 @@ def test_write_then_read_round_trips_with_stable_bytes(tmp_path: Path) -> None:
 
 def test_one_line_per_parameter_and_field(tmp_path: Path) -> None:
     text = dumps_lock(lock_of({"widgets": widgets_doc()}))
-    assert '            "query page[limit]": {"python_name": "pagelimit", "required": false, "type": "int"}' in text
+    assert '            "query page[limit]": {"python_name": "page_limit", "required": false, "type": "int"}' in text
     assert '"data.attributes.name": {"required": true, "type": "str"},' in text
 
 

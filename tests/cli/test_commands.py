@@ -114,3 +114,26 @@ def test_sandbox_command_delegates(capsys: pytest.CaptureFixture[str]) -> None:
 def test_no_command_prints_help_and_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert main([]) == 2
     assert "call" in capsys.readouterr().err
+
+
+def test_call_takes_the_apis_and_the_readable_parameter_names(env: Sandbox, capsys: pytest.CaptureFixture[str]) -> None:
+    tags = operation("GET", "/api/tag/v1/{app_id}/tags")
+    app = "00000000-0000-0000-0000-000000000001"
+    assert main(["call", tags.name, f"app_id={app}", "filter[name]=a", "page[limit]=5"]) == 0
+    assert main(["call", tags.name, f"app_id={app}", "filter_name=b", "page_limit=6", "filter_is_active=true"]) == 0
+    capsys.readouterr()
+    sent = [dict(r.query) for r in env.requests if r.path == f"/api/tag/v1/{app}/tags"]
+    assert sent == [
+        {"filter[name]": "a", "page[limit]": "5"},
+        {"filter[name]": "b", "page[limit]": "6", "filter[is_active]": "true"},
+    ]
+    assert main(["call", tags.name, f"app_id={app}", "filtername=c"]) == 2  # the old glued keyword is gone
+    assert "did you mean filter[name]" in capsys.readouterr().err
+
+
+def test_call_names_the_json_path_of_a_wrong_body(env: Sandbox, capsys: pytest.CaptureFixture[str]) -> None:
+    invite = operation("POST", "/api/users/v2/invite")
+    body = {"data": {"type": "ppms/user", "attributes": {"language": "en-US"}}}
+    assert main(["call", invite.name, "--data", json.dumps(body)]) == 2
+    assert "data.attributes.email: required (JsonApiUserInvite)" in capsys.readouterr().err
+    assert [r for r in env.requests if r.path == "/api/users/v2/invite"] == []

@@ -316,3 +316,28 @@ def test_prose_loses_escape_sequences_and_bidi_controls_data_keeps_them() -> Non
     assert apply_fixes("fixture", doc).applied == [
         a for a in apply_fixes("fixture", doc).applied if a.rule != "prose-controls"
     ]
+
+
+def test_jsonapi_success_documents_require_data_id_and_type(generated: dict[tuple[str, str], Generated]) -> None:
+    schemas = fixed("jsonapi_responses")["components"]["schemas"]
+    assert schemas["ThingDocument"]["required"] == ["data"]
+    assert sorted(schemas["Thing"]["required"]) == ["id", "type"]  # in data and in data[]
+    assert schemas["Note"]["required"] == ["type"]  # the doc's example has no id: what the API sends
+    assert schemas["NewThing"]["required"] == ["type"]  # a POST body creates it: no id yet
+    assert "required" not in schemas["Errors"]  # not a success document
+    listing = fixed("jsonapi_responses")["paths"]["/api/things/v1"]["get"]["responses"]["200"]
+    assert listing["content"]["application/vnd.api+json"]["schema"]["required"] == ["data"]
+    report = {(a.location, a.detail) for a in apply_fixes("fixture", fixture("jsonapi_responses")).applied}
+    assert (
+        "/components/schemas/Note/required",
+        "JSON:API resource object: 'id' left optional (a doc example leaves it out)",
+    ) in report
+    assert_clean(generated["jsonapi_responses", "fixed"])
+    for kind, id_type in (("raw", "str | Unset"), ("fixed", "str")):
+        thing = load(generated["jsonapi_responses", kind], "models.thing").Thing
+        assert thing.__annotations__["id"] == id_type, kind
+        note = load(generated["jsonapi_responses", kind], "api.default.get_note")
+        example = fixture("jsonapi_responses")["paths"]["/api/notes/v1/{note_id}"]["get"]["responses"]["200"]
+        body = example["content"]["application/vnd.api+json"]["example"]
+        parsed = note._parse_response(client=StubClient(), response=httpx.Response(200, json=body))
+        assert parsed.to_dict() == body, kind

@@ -145,7 +145,7 @@ made = create.sync(client=Client(), body=body)
 print("parsed", type(made).__name__)
 print("headers", json.dumps(seen[-1]))
 notes = importlib.import_module("piwik_pro_api.notes.api.notes.list_notes")
-print("notes", json.dumps(notes._get_kwargs(pageoffset=10)))
+print("notes", json.dumps(notes._get_kwargs(page_offset=10)))
 print("calls", calls)
 """
     out = python_ok(code, workspace.output)

@@ -68,9 +68,15 @@ def _is_unset(tp: Any) -> bool:
 
 
 def _options(tp: Any) -> list[Any]:
-    """The concrete types a value may take: `X | Unset | None` -> [X]."""
+    """The concrete types a value may take: `X | Unset | None` -> [X].
+
+    A body's `XDict` (X as plain JSON; `dict` at run time) is left out beside its model X.
+    """
     if typing.get_origin(tp) in (typing.Union, types.UnionType):
-        return [a for a in typing.get_args(tp) if not _is_unset(a) and a is not type(None)]
+        args = [a for a in typing.get_args(tp) if not _is_unset(a) and a is not type(None)]
+        if any(hasattr(a, "from_dict") for a in args):
+            args = [a for a in args if a is not dict and not typing.is_typeddict(a)]
+        return args
     return [tp]
 
 
@@ -228,7 +234,7 @@ def build_kwargs(
     """Check `assignments` and `data` against `fn`'s signature and convert them to its types."""
     sig, hints = _signature(fn)
     accepted = {n: p for n, p in sig.parameters.items() if n not in ("client", "body")}
-    # The API's names (page[offset], app_id) and the Python names (pageoffset) both work.
+    # The API's names (page[offset], app_id) and the Python names (page_offset) both work.
     aliases = {p.name: p.python_name for p in op.parameters}
     wire = {v: k for k, v in aliases.items()}
     given: dict[str, list[str]] = {}
