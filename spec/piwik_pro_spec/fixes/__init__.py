@@ -32,6 +32,7 @@ from . import (
     invalid_types,
     jsonapi_bodies,
     jsonapi_media,
+    merge_models,
     model_names,
     multipart_files,
     ndjson_streams,
@@ -77,6 +78,7 @@ RULES: tuple[ModuleType, ...] = (
     jsonapi_media,
     jsonapi_bodies,
     operation_ids,
+    merge_models,
     model_names,
     schema_order,
 )

@@ -1,0 +1,295 @@
+"""Hoist structurally identical inline schemas into one component.
+
+Piwik PRO's docs repeat the same nested object inline in every create / edit /
+get variant and every error response of every operation; openapi-python-client
+writes one model module per place (the tags doc alone gave ~3000 modules).
+Inline object and enum schemas that are structurally identical (same
+properties, types, required lists, enums, formats, constraints, defaults;
+descriptions, titles and examples do not count) become one component, and every
+place refers to it. An inline schema identical to an existing component refers
+to that component.
+
+Names: the component is named after what every place has in common, the
+longest common tail of their generated names (`errors_item`,
+`data_relationships_app`), or a title all places share; when that name is
+taken, the tail grows from the first place (in sorted order of the places'
+names, never in doc order) until it is free. Runs repeat until nothing is left
+to merge: a merged parent leaves one copy of its children, which may then
+match others.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from ._walk import Path, Record, pointer, schema_roots, unescape
+from .model_names import class_name
+
+NAME = "merge-models"
+
+# Keywords that only document a schema; two schemas differing only in these generate the same code.
+_PROSE = frozenset(("description", "title", "example", "examples", "externalDocs", "summary"))
+_SCHEMA_DICTS = frozenset(("properties", "patternProperties"))
+_SCHEMA_LISTS = frozenset(("allOf", "oneOf", "anyOf", "prefixItems"))
+_SCHEMA_SINGLE = frozenset(("items", "additionalProperties", "not", "contains"))
+_GENERIC_TAILS = frozenset(("item", "additional_property"))
+_PREFIX = "#/components/schemas/"
+
+
+def _is_model(node: dict[str, Any]) -> bool:
+    """A schema the generator writes a class for: an object model or an enum (not nullable: see apply)."""
+    if "$ref" in node or node.get("nullable") or node.get("oneOf") or node.get("anyOf"):
+        return False
+    if isinstance(node.get("enum"), list):
+        return node.get("type") in ("string", "integer", None)
+    return node.get("type") == "object" or "properties" in node or "allOf" in node
+
+
+@dataclass
+class _Place:
+    node: dict[str, Any]
+    path: Path
+    holder: Any  # the dict or list holding the node, and its key there
+    key: str | int
+    names: tuple[str, ...]  # the generated-name parts leading to it
+
+
+@dataclass
+class _Scan:
+    ids: dict[str, int] = field(default_factory=dict)
+    groups: dict[int, list[_Place]] = field(default_factory=dict)
+    components: dict[int, list[str]] = field(default_factory=dict)
+
+    def shape(self, node: Any) -> int:
+        """An id equal for structurally identical schemas (children first, so parents compare ids)."""
+        if not isinstance(node, dict):
+            return self._intern(json.dumps(node, sort_keys=True, default=str))
+        parts: dict[str, Any] = {}
+        for key, value in node.items():
+            if key in _PROSE:
+                continue
+            if key in _SCHEMA_DICTS and isinstance(value, dict):
+                parts[key] = {name: self.shape(child) for name, child in value.items()}
+            elif key in _SCHEMA_LISTS and isinstance(value, list):
+                parts[key] = [self.shape(child) for child in value]
+            elif key in _SCHEMA_SINGLE and isinstance(value, dict):
+                parts[key] = self.shape(value)
+            elif key == "required" and isinstance(value, list):
+                parts[key] = sorted(map(str, value))
+            else:
+                parts[key] = value
+        return self._intern(json.dumps(parts, sort_keys=True, default=str))
+
+    def _intern(self, text: str) -> int:
+        return self.ids.setdefault(text, len(self.ids))
+
+
+def _walk(
+    scan: _Scan, node: Any, path: Path, names: tuple[str, ...], holder: Any, key: str | int, place: bool = True
+) -> int:
+    """Shape id of `node`; records every model schema under it (itself too, if `place`) as a place."""
+    if not isinstance(node, dict):
+        return scan.shape(node)
+    for sub_key, value in node.items():
+        if sub_key in _SCHEMA_DICTS and isinstance(value, dict):
+            for name, child in value.items():
+                _walk(scan, child, (*path, sub_key, name), (*names, str(name)), value, name)
+        elif sub_key in _SCHEMA_LISTS and isinstance(value, list):
+            for i, child in enumerate(value):
+                title = child.get("title") if isinstance(child, dict) else None
+                sub_names = (*names, str(title)) if isinstance(title, str) and title else names
+                # allOf members stay inline: the generator rebuilds a referenced member's inline models.
+                _walk(scan, child, (*path, sub_key, i), sub_names, value, i, place=sub_key != "allOf")
+        elif sub_key in _SCHEMA_SINGLE and isinstance(value, dict):
+            tail = "item" if sub_key == "items" else "additional_property" if sub_key == "additionalProperties" else sub_key
+            _walk(scan, value, (*path, sub_key), (*names, tail), node, sub_key)
+    shape = scan.shape(node)
+    if place and _is_model(node):
+        scan.groups.setdefault(shape, []).append(_Place(node, path, holder, key, names))
+    return shape
+
+
+def _root_names(doc: dict[str, Any], path: Path) -> tuple[str, ...]:
+    """Generated-name parts of a schema root: (operation, "body" | "response_200" | parameter name)."""
+    if path[:2] == ("components", "schemas"):
+        return (str(path[2]),)
+    if path[0] == "paths" and len(path) > 3:
+        op = (doc["paths"].get(path[1]) or {}).get(path[2])
+        op_name = str(op.get("operationId") or f"{path[2]}_{path[1]}") if isinstance(op, dict) else str(path[1])
+        if path[3] == "requestBody":
+            return (op_name, "body")
+        if path[3] == "responses":
+            return (op_name, f"response_{path[4]}")
+        if path[3] == "parameters":
+            param = op["parameters"][path[4]] if isinstance(op, dict) else {}
+            return (op_name, str(param.get("name")))
+    return tuple(str(p) for p in path[1:3] if not isinstance(p, int))
+
+
+def _holder(doc: dict[str, Any], path: Path) -> tuple[Any, str | int]:
+    node: Any = doc
+    for key in path[:-1]:
+        node = node[key]
+    return node, path[-1]
+
+
+def _scan(doc: dict[str, Any]) -> _Scan:
+    scan = _Scan()
+    for root, path in list(schema_roots(doc)):
+        holder, key = _holder(doc, path)
+        names = _root_names(doc, path)
+        is_component = path[:2] == ("components", "schemas")
+        shape = _walk(scan, root, path, names, holder, key, place=not is_component)
+        if is_component:  # a target, never replaced
+            scan.components.setdefault(shape, []).append(str(path[2]))
+    return scan
+
+
+def _common_tail(name_lists: list[tuple[str, ...]]) -> tuple[str, ...]:
+    shortest = min(len(n) for n in name_lists)
+    tail: list[str] = []
+    for i in range(1, shortest + 1):
+        parts = {n[-i] for n in name_lists}
+        if len(parts) != 1:
+            break
+        tail.insert(0, parts.pop())
+    return tuple(tail)
+
+
+class _Names:
+    """Component names and class names already taken in the doc."""
+
+    def __init__(self, schemas: dict[str, Any]) -> None:
+        self.keys = set(schemas)
+        self.classes = {
+            class_name(str(s.get("title") or k) if isinstance(s, dict) else k) for k, s in schemas.items()
+        }
+
+    def free(self, name: str) -> bool:
+        return bool(name) and name not in self.keys and class_name(name) not in self.classes
+
+    def take(self, name: str) -> None:
+        self.keys.add(name)
+        self.classes.add(class_name(name))
+
+    def choose(self, places: list[_Place]) -> str:
+        names = sorted(p.names for p in places)
+        titles = {p.node.get("title") for p in places}
+        candidates: list[str] = []
+        title = titles.pop() if len(titles) == 1 else None
+        if isinstance(title, str) and title.strip():
+            candidates.append(title.strip())
+        tail = list(_common_tail(names))
+        first = names[0]
+        while len(tail) < len(first) and (not tail or set(tail) <= _GENERIC_TAILS):
+            tail.insert(0, first[-len(tail) - 1])
+        candidates.append("_".join(tail))
+        for size in range(len(tail) + 1, len(first) + 1):
+            candidates.append("_".join(first[-size:]))
+        candidates += [f"{candidates[-1]}_{n}" for n in range(2, 1000)]
+        for candidate in map(class_name, candidates):
+            if self.free(candidate):
+                self.take(candidate)
+                return candidate
+        raise RuntimeError(f"no free component name for {candidates[0]}")  # pragma: no cover
+
+
+def _wrapped_component(node: dict[str, Any]) -> str | None:
+    """X for `{"allOf": [{"$ref": "#/components/schemas/X"}]}` (prose aside): that wrapper is X.
+
+    As a component, openapi-python-client rebuilds X's inline models for the
+    wrapper and drops both ("duplicate models"); referring to X is the same type.
+    """
+    members = node.get("allOf")
+    if node.get("type", "object") != "object" or set(node) - _PROSE - {"type"} != {"allOf"}:
+        return None
+    if not isinstance(members, list) or len(members) != 1:
+        return None
+    ref = members[0].get("$ref") if isinstance(members[0], dict) else None
+    if not (isinstance(ref, str) and ref.startswith(_PREFIX)) or set(members[0]) != {"$ref"}:
+        return None
+    return unescape(ref[len(_PREFIX) :])
+
+
+def _refs(node: Any, out: list[str]) -> None:
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith(_PREFIX):
+            out.append(unescape(ref[len(_PREFIX) :]))
+        for key, value in node.items():
+            if key not in _PROSE and key not in ("default", "enum"):
+                _refs(value, out)
+    elif isinstance(node, list):
+        for value in node:
+            _refs(value, out)
+
+
+def _dependencies_first(schemas: dict[str, Any]) -> None:
+    """Put every component after the components it refers to (stable; cycles keep their order).
+
+    The generator builds components in order; one referring to a later component
+    fails its first attempt after registering its inline models, and the retry
+    then drops it for "duplicate models". Merged components are added at the end.
+    """
+    order: dict[str, None] = {}
+    visiting: set[str] = set()
+
+    def visit(name: str) -> None:
+        if name in order or name in visiting or name not in schemas:
+            return
+        visiting.add(name)
+        refs: list[str] = []
+        _refs(schemas[name], refs)
+        for dep in refs:
+            visit(dep)
+        order[name] = None
+
+    for name in list(schemas):
+        visit(name)
+    items = [(name, schemas.pop(name)) for name in order]
+    schemas.update(items)
+
+
+def apply(doc: dict[str, Any], package: str, record: Record) -> None:
+    components = doc.setdefault("components", {})
+    schemas = components.setdefault("schemas", {})
+    names = _Names(schemas)
+    for _ in range(64):
+        scan = _scan(doc)
+        merges: list[tuple[str, list[_Place], bool]] = []
+        for shape, places in scan.groups.items():
+            targets = sorted(scan.components.get(shape, []))
+            wrapped = _wrapped_component(places[0].node)
+            if wrapped is not None:
+                merges.append((wrapped, places, False))
+            elif targets and places:
+                merges.append((targets[0], places, False))
+            elif len(places) >= 2:
+                merges.append(("", places, True))
+        if not merges:
+            _dependencies_first(schemas)
+            return
+        # Outermost first (a merged parent leaves one copy of its children, merged next round);
+        # deterministic whatever the doc's order: then by the places' names and JSON pointers.
+        merges.sort(key=lambda m: min((len(p.path), p.names, pointer(p.path)) for p in m[1]))
+        replaced: set[Path] = set()
+        for target, places, new in merges:
+            places = sorted(places, key=lambda p: (len(p.path), pointer(p.path)))
+            # Only the outermost copies this round: a merged parent keeps one copy of its children.
+            places = [p for p in places if not any(p.path[:i] in replaced for i in range(len(p.path)))]
+            if not places or (new and len(places) < 2):
+                continue
+            if new:
+                target = names.choose(places)
+                component = dict(places[0].node)
+                component.pop("title", None)
+                schemas[target] = component
+            ref = _PREFIX + target.replace("~", "~0").replace("/", "~1")
+            for place in places:
+                place.holder[place.key] = {"$ref": ref}
+                replaced.add(place.path)
+                others = len(places) - 1 if new else len(places)
+                record(place.path, f"structurally identical to {others} other(s): merged into {ref}")
+    raise RuntimeError("merge-models did not settle after 64 rounds")  # pragma: no cover
