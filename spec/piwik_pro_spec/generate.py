@@ -59,7 +59,7 @@ def pipeline_fingerprint() -> str:
     digest.update(f"{GENERATOR} {GENERATOR_VERSION}\n".encode())
     here = Path(__file__).resolve().parent
     # generate.py renders the code, lock.py shapes the lock entries, sources.toml the index.
-    files = [GENERATOR_CONFIG, here / "generate.py", here / "lock.py", SPEC_DIR / "sources.toml"]
+    files = [GENERATOR_CONFIG, here / "generate.py", here / "lock.py", here / "sources.toml"]
     files += sorted(p for p in FIXES_DIR.rglob("*.py") if "__pycache__" not in p.parts)
     files += sorted(p for p in TEMPLATES_DIR.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
     for path in files:
