@@ -21,6 +21,7 @@ EXPECTED_RULES = {
     "invalid_types": {"invalid-types"},
     "jsonapi_bodies": {"jsonapi-request-bodies"},
     "jsonapi_media": {"jsonapi-media-type"},
+    "merge_models": {"merge-models"},
     "model_names": {"model-names"},
     "multipart_files": {"multipart-files"},
     "ndjson_streams": {"ndjson-streams"},

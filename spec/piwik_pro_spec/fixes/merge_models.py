@@ -34,7 +34,7 @@ _PROSE = frozenset(("description", "title", "example", "examples", "externalDocs
 _SCHEMA_DICTS = frozenset(("properties", "patternProperties"))
 _SCHEMA_LISTS = frozenset(("allOf", "oneOf", "anyOf", "prefixItems"))
 _SCHEMA_SINGLE = frozenset(("items", "additionalProperties", "not", "contains"))
-_GENERIC_TAILS = frozenset(("item", "additional_property"))
+_GENERIC_TAILS = frozenset(("item", "additional_property"))  # with "body" and "response_*": not a name
 _PREFIX = "#/components/schemas/"
 
 
@@ -87,9 +87,19 @@ class _Scan:
 
 
 def _walk(
-    scan: _Scan, node: Any, path: Path, names: tuple[str, ...], holder: Any, key: str | int, place: bool = True
+    scan: _Scan,
+    node: Any,
+    path: Path,
+    names: tuple[str, ...],
+    holder: Any,
+    key: str | int,
+    place: bool = True,
+    body: bool = False,
 ) -> int:
-    """Shape id of `node`; records every model schema under it (itself too, if `place`) as a place."""
+    """Shape id of `node`; records every model schema under it (itself too, if `place`) as a place.
+
+    `body`: `node` is a request body, whose union members are bodies too (kept in place).
+    """
     if not isinstance(node, dict):
         return scan.shape(node)
     for sub_key, value in node.items():
@@ -100,8 +110,10 @@ def _walk(
             for i, child in enumerate(value):
                 title = child.get("title") if isinstance(child, dict) else None
                 sub_names = (*names, str(title)) if isinstance(title, str) and title else names
-                # allOf members stay inline: the generator rebuilds a referenced member's inline models.
-                _walk(scan, child, (*path, sub_key, i), sub_names, value, i, place=sub_key != "allOf")
+                # allOf members stay inline: the generator rebuilds a referenced member's inline models;
+                # enum members of a union too: union rules read their values in place.
+                keep = sub_key == "allOf" or body or (isinstance(child, dict) and "enum" in child)
+                _walk(scan, child, (*path, sub_key, i), sub_names, value, i, place=not keep)
         elif sub_key in _SCHEMA_SINGLE and isinstance(value, dict):
             tail = "item" if sub_key == "items" else "additional_property" if sub_key == "additionalProperties" else sub_key
             _walk(scan, value, (*path, sub_key), (*names, tail), node, sub_key)
@@ -141,7 +153,9 @@ def _scan(doc: dict[str, Any]) -> _Scan:
         holder, key = _holder(doc, path)
         names = _root_names(doc, path)
         is_component = path[:2] == ("components", "schemas")
-        shape = _walk(scan, root, path, names, holder, key, place=not is_component)
+        # A request body keeps its own model: callers build it by name (`<Operation>Body`).
+        is_body = "requestBody" in path or path[:2] == ("components", "requestBodies")
+        shape = _walk(scan, root, path, names, holder, key, place=not (is_component or is_body), body=is_body)
         if is_component:  # a target, never replaced
             scan.components.setdefault(shape, []).append(str(path[2]))
     return scan
@@ -156,6 +170,25 @@ def _common_tail(name_lists: list[tuple[str, ...]]) -> tuple[str, ...]:
             break
         tail.insert(0, parts.pop())
     return tuple(tail)
+
+
+def _descriptive(part: str) -> bool:
+    return part not in _GENERIC_TAILS and part != "body" and not part.startswith("response_")
+
+
+def _kind(names: list[tuple[str, ...]]) -> list[str]:
+    """What the places are, when they are all bodies or all responses: ["body"], ["response_200"], ["response"]."""
+    lasts = {n[-1] for n in names if n}
+    if len(lasts) == 1 and not _descriptive(next(iter(lasts))):
+        return [lasts.pop()]
+    return ["response"] if all(part.startswith("response_") for part in lasts) else []
+
+
+def _contents(node: dict[str, Any]) -> list[str]:
+    """Up to three property names (or enum values), sorted: what the schema holds."""
+    props = node.get("properties")
+    values = sorted(map(str, props)) if isinstance(props, dict) else sorted(map(str, node.get("enum") or []))
+    return values[:3]
 
 
 class _Names:
@@ -182,8 +215,11 @@ class _Names:
         if isinstance(title, str) and title.strip():
             candidates.append(title.strip())
         tail = list(_common_tail(names))
+        if not any(_descriptive(part) for part in tail):
+            # Only "body" / "response_400" / "item" in common: say what it holds instead.
+            candidates.append("_".join([*_kind(names), *_contents(places[0].node)]))
         first = names[0]
-        while len(tail) < len(first) and (not tail or set(tail) <= _GENERIC_TAILS):
+        while len(tail) < len(first) and not any(_descriptive(part) for part in tail):
             tail.insert(0, first[-len(tail) - 1])
         candidates.append("_".join(tail))
         for size in range(len(tail) + 1, len(first) + 1):
@@ -256,6 +292,7 @@ def apply(doc: dict[str, Any], package: str, record: Record) -> None:
     components = doc.setdefault("components", {})
     schemas = components.setdefault("schemas", {})
     names = _Names(schemas)
+    merged = False
     for _ in range(64):
         scan = _scan(doc)
         merges: list[tuple[str, list[_Place], bool]] = []
@@ -269,7 +306,8 @@ def apply(doc: dict[str, Any], package: str, record: Record) -> None:
             elif len(places) >= 2:
                 merges.append(("", places, True))
         if not merges:
-            _dependencies_first(schemas)
+            if merged:
+                _dependencies_first(schemas)
             return
         # Outermost first (a merged parent leaves one copy of its children, merged next round);
         # deterministic whatever the doc's order: then by the places' names and JSON pointers.
@@ -290,6 +328,7 @@ def apply(doc: dict[str, Any], package: str, record: Record) -> None:
             for place in places:
                 place.holder[place.key] = {"$ref": ref}
                 replaced.add(place.path)
+                merged = True
                 others = len(places) - 1 if new else len(places)
                 record(place.path, f"structurally identical to {others} other(s): merged into {ref}")
     raise RuntimeError("merge-models did not settle after 64 rounds")  # pragma: no cover
