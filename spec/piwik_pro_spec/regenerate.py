@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from . import changes, generate, lock
-from .download import SOURCE_ENV, DownloadError, describe_source, fetch_docs, resolve_source
+from .download import SOURCE_ENV, DownloadError, describe_source, fetch_docs, resolve_source, save_docs
 from .sources import SOURCES_FILE, DocSource, load_sources
 
 REPO_ROOT = generate.SPEC_DIR.parent
@@ -70,6 +70,12 @@ def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "else Piwik PRO's published docs)",
     )
     parser.add_argument("--only", nargs="+", metavar="NAME", help="regenerate only these docs (package names)")
+    parser.add_argument(
+        "--save-docs",
+        type=Path,
+        metavar="DIR",
+        help="also keep the downloaded docs in DIR, by file name: a local mirror for later offline runs (--source DIR)",
+    )
     parser.add_argument("--check", action="store_true", help="compare the docs with the lock; generate nothing")
     parser.add_argument("--allow-removals", action="store_true", help="delete packages of docs that disappeared")
     parser.add_argument("--force", action="store_true", help="regenerate even when nothing changed")
@@ -146,6 +152,9 @@ def _run(args: argparse.Namespace) -> int:
         _say(f"[{next(counter):{len(str(total))}}/{total}] {doc.package:<24} fetched {size}")
 
     raw = fetch_docs(selected, source, missing_ok=True, progress=progress)
+    if args.save_docs is not None:
+        saved = save_docs(selected, raw, args.save_docs)
+        _say(f"Saved {saved} doc(s) to {args.save_docs} (use it later with --source {args.save_docs})")
     fingerprint = generate.pipeline_fingerprint()
     pipeline = {"generator": f"{generate.GENERATOR} {generate.GENERATOR_VERSION}", "fingerprint": fingerprint}
     old_lock = lock.read_lock(args.lock)
