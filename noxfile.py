@@ -8,6 +8,7 @@ from __future__ import annotations
 import glob
 import os
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -100,12 +101,16 @@ def build(session: nox.Session) -> None:
 
 
 def _oldest_python() -> str | None:
-    """An interpreter of the oldest supported Python, if this machine has one (no download)."""
-    if found := os.environ.get("PIWIK_PRO_OLDEST_PYTHON") or shutil.which(f"python{OLDEST_PYTHON}"):
-        return found
+    """An interpreter of the oldest supported Python that runs on this machine (never downloaded)."""
     pyenv_root = os.environ.get("PYENV_ROOT", os.path.expanduser("~/.pyenv"))
-    candidates = sorted(glob.glob(os.path.join(pyenv_root, "versions", f"{OLDEST_PYTHON}.*", "bin", "python3")))
-    return candidates[-1] if candidates else None
+    candidates = [os.environ.get("PIWIK_PRO_OLDEST_PYTHON"), shutil.which(f"python{OLDEST_PYTHON}")]
+    candidates += sorted(glob.glob(os.path.join(pyenv_root, "versions", f"{OLDEST_PYTHON}.*", "bin", "python3")))
+    for exe in filter(None, candidates):
+        # A pyenv shim exists even when no such version is active: ask it.
+        probe = subprocess.run([exe, "-c", "import sys; print(sys.version_info[:2])"], capture_output=True, text=True)
+        if probe.returncode == 0 and probe.stdout.strip() == str(tuple(map(int, OLDEST_PYTHON.split(".")))):
+            return exe
+    return None
 
 
 @nox.session
