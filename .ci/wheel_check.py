@@ -80,13 +80,19 @@ def check_python(python: str, wheel: Path, docs: str, work: Path) -> None:
     print(f"  pip install {wheel.name}[sandbox]: {time.perf_counter() - started:.1f} s")
     py = str(bin_dir / "python")
     # Everything comes from the venv, nothing from the checkout.
-    where = run([py, "-c", "import piwik_pro, piwik_pro_api, piwik_pro_spec.sources as s; print(s.SOURCES_FILE)"], cwd=work, env=env)
+    where = run(
+        [py, "-c", "import piwik_pro, piwik_pro_api, piwik_pro_spec.sources as s; print(s.SOURCES_FILE)"],
+        cwd=work,
+        env=env,
+    )
     if not where.strip().startswith(str(venv)):
         raise CheckFailed(f"the docs list does not come from the venv: {where.strip()}")
     run([py, "-m", "piwik_pro.sandbox", "--help"], cwd=work, env=env)
     sandbox, url = start_sandbox(bin_dir / "piwik-pro", docs, work, env)
     try:
-        env.update(PIWIK_PRO_HOST=url, PIWIK_PRO_CLIENT_ID="demo-client-id", PIWIK_PRO_CLIENT_SECRET="demo-client-secret")
+        env.update(
+            PIWIK_PRO_HOST=url, PIWIK_PRO_CLIENT_ID="demo-client-id", PIWIK_PRO_CLIENT_SECRET="demo-client-secret"
+        )
         cli = str(bin_dir / "piwik-pro")
         token = json.loads(run([cli, "token"], cwd=work, env=env))
         if token.get("token_type") != "Bearer":
@@ -97,12 +103,16 @@ def check_python(python: str, wheel: Path, docs: str, work: Path) -> None:
         run([py, str(walkthrough)], cwd=work, env=env)
         print("  examples/walkthrough.py: ok")
         invite = {"data": {"type": "ppms/user", "attributes": {"email": "wheel@example.com", "language": "en-US"}}}
-        user_id = json.loads(run([cli, "call", "invite_user", "--data", json.dumps(invite)], cwd=work, env=env))["data"]["id"]
+        user_id = json.loads(run([cli, "call", "invite_user", "--data", json.dumps(invite)], cwd=work, env=env))[
+            "data"
+        ]["id"]
         got = json.loads(run([cli, "call", "get_user", f"user_id={user_id}"], cwd=work, env=env))
         if got["data"]["attributes"]["email"] != "wheel@example.com":
             raise CheckFailed(f"get_user: unexpected answer {got}")
         edit = {"data": {"id": user_id, "type": "ppms/user", "attributes": {"language": "de-DE"}}}
-        run([cli, "call", "update_user", f"user_id={user_id}", "--data", "-"], cwd=work, env=env, stdin=json.dumps(edit))
+        run(
+            [cli, "call", "update_user", f"user_id={user_id}", "--data", "-"], cwd=work, env=env, stdin=json.dumps(edit)
+        )
         got = json.loads(run([cli, "call", "get_user", f"user_id={user_id}"], cwd=work, env=env))
         if got["data"]["attributes"]["language"] != "de-DE":
             raise CheckFailed(f"update_user did not change the language: {got}")
@@ -120,7 +130,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     failed = 0
     for python in args.python or [sys.executable]:
-        version = run([python, "-c", "import sys; print('%d.%d.%d' % sys.version_info[:3])"], cwd=ROOT, env=dict(os.environ))
+        version = run(
+            [python, "-c", "import sys; print('%d.%d.%d' % sys.version_info[:3])"], cwd=ROOT, env=dict(os.environ)
+        )
         print(f"Python {version.strip()} ({python}):", flush=True)
         work = Path(tempfile.mkdtemp(prefix="piwik-pro-wheel-"))
         try:

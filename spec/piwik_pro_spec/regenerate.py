@@ -86,7 +86,9 @@ def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="output folder (default: generated/)")
     parser.add_argument("--lock", type=Path, default=DEFAULT_LOCK, help="lock file (default: spec/lock.json)")
-    parser.add_argument("--sources", type=Path, default=SOURCES_FILE, help="docs list (default: spec/piwik_pro_spec/sources.toml)")
+    parser.add_argument(
+        "--sources", type=Path, default=SOURCES_FILE, help="docs list (default: spec/piwik_pro_spec/sources.toml)"
+    )
     parser.add_argument("--reports", type=Path, default=DEFAULT_REPORTS, help="where fix and change reports go")
     parser.add_argument("-v", "--verbose", action="store_true", help="print every spec fix, not just counts")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="parallel generator processes")

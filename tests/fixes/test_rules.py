@@ -297,7 +297,10 @@ def test_schemas_follow_their_examples(generated: dict[tuple[str, str], Generate
 def _reordered(node: Any) -> Any:
     """The same doc listed in reverse order: every object's keys and every `required` list."""
     if isinstance(node, dict):
-        return {k: (v[::-1] if isinstance(v, list) and k == "required" else _reordered(v)) for k, v in reversed(node.items())}
+        return {
+            k: (v[::-1] if isinstance(v, list) and k == "required" else _reordered(v))
+            for k, v in reversed(node.items())
+        }
     if isinstance(node, list):
         return [_reordered(v) for v in node]
     return node
@@ -327,11 +330,9 @@ def test_structurally_identical_models_are_merged(generated: dict[tuple[str, str
         "#/components/schemas/ResponseErrors"
     }
     # An inline copy of a component refers to it, whatever its title and property order.
-    listed = schemas["Response200Data"]["properties"]["data"]["$ref"]
-    assert ops[0]["get"]["responses"]["200"]["content"]["application/json"]["schema"]["properties"]["data"]["items"] == {
-        "$ref": "#/components/schemas/Widget"
-    }
-    assert listed == "#/components/schemas/Widget"
+    listed = ops[0]["get"]["responses"]["200"]["content"]["application/json"]["schema"]["properties"]["data"]
+    assert listed["items"] == {"$ref": "#/components/schemas/Widget"}
+    assert schemas["Response200Data"]["properties"]["data"] == {"$ref": "#/components/schemas/Widget"}
     # A request body keeps its own model; one differing in `required` only is not merged.
     body = ops[0]["post"]["requestBody"]["content"]["application/json"]["schema"]
     assert "$ref" not in body and body["properties"]["data"] == {"$ref": "#/components/schemas/Widget"}

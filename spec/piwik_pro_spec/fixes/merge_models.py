@@ -36,6 +36,8 @@ _SCHEMA_LISTS = frozenset(("allOf", "oneOf", "anyOf", "prefixItems"))
 _SCHEMA_SINGLE = frozenset(("items", "additionalProperties", "not", "contains"))
 _GENERIC_TAILS = frozenset(("item", "additional_property"))  # with "body" and "response_*": not a name
 _PREFIX = "#/components/schemas/"
+# The generator's name part for a single sub-schema (`<parent>_item`, `<parent>_additional_property`).
+_SINGLE_NAMES = {"items": "item", "additionalProperties": "additional_property"}
 
 
 def _is_model(node: dict[str, Any]) -> bool:
@@ -115,7 +117,7 @@ def _walk(
                 keep = sub_key == "allOf" or body or (isinstance(child, dict) and "enum" in child)
                 _walk(scan, child, (*path, sub_key, i), sub_names, value, i, place=not keep)
         elif sub_key in _SCHEMA_SINGLE and isinstance(value, dict):
-            tail = "item" if sub_key == "items" else "additional_property" if sub_key == "additionalProperties" else sub_key
+            tail = _SINGLE_NAMES.get(sub_key, sub_key)
             _walk(scan, value, (*path, sub_key), (*names, tail), node, sub_key)
     shape = scan.shape(node)
     if place and _is_model(node):
@@ -196,9 +198,7 @@ class _Names:
 
     def __init__(self, schemas: dict[str, Any]) -> None:
         self.keys = set(schemas)
-        self.classes = {
-            class_name(str(s.get("title") or k) if isinstance(s, dict) else k) for k, s in schemas.items()
-        }
+        self.classes = {class_name(str(s.get("title") or k) if isinstance(s, dict) else k) for k, s in schemas.items()}
 
     def free(self, name: str) -> bool:
         return bool(name) and name not in self.keys and class_name(name) not in self.classes
