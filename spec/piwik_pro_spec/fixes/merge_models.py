@@ -216,7 +216,10 @@ class _Names:
             candidates.append(title.strip())
         tail = list(_common_tail(names))
         if not any(_descriptive(part) for part in tail):
-            # Only "body" / "response_400" / "item" in common: say what it holds instead.
+            # Nothing telling in common: the shortest own name of a place (`template` over
+            # `filter[template]`), or, when the places are only "body" / "response_400", what they hold.
+            own = sorted({n[-1] for n in names if n and _descriptive(n[-1])}, key=lambda part: (len(part), part))
+            candidates += own[:1]
             candidates.append("_".join([*_kind(names), *_contents(places[0].node)]))
         first = names[0]
         while len(tail) < len(first) and not any(_descriptive(part) for part in tail):
