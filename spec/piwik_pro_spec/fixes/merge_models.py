@@ -64,28 +64,9 @@ class _Scan:
     groups: dict[int, list[_Place]] = field(default_factory=dict)
     components: dict[int, list[str]] = field(default_factory=dict)
 
-    def shape(self, node: Any) -> int:
-        """An id equal for structurally identical schemas (children first, so parents compare ids)."""
-        if not isinstance(node, dict):
-            return self._intern(json.dumps(node, sort_keys=True, default=str))
-        parts: dict[str, Any] = {}
-        for key, value in node.items():
-            if key in _PROSE:
-                continue
-            if key in _SCHEMA_DICTS and isinstance(value, dict):
-                parts[key] = {name: self.shape(child) for name, child in value.items()}
-            elif key in _SCHEMA_LISTS and isinstance(value, list):
-                parts[key] = [self.shape(child) for child in value]
-            elif key in _SCHEMA_SINGLE and isinstance(value, dict):
-                parts[key] = self.shape(value)
-            elif key == "required" and isinstance(value, list):
-                parts[key] = sorted(map(str, value))
-            else:
-                parts[key] = value
-        return self._intern(json.dumps(parts, sort_keys=True, default=str))
-
-    def _intern(self, text: str) -> int:
-        return self.ids.setdefault(text, len(self.ids))
+    def intern(self, value: Any) -> int:
+        """The same id for equal JSON values (schemas: their parts, children already replaced by ids)."""
+        return self.ids.setdefault(json.dumps(value, sort_keys=True, default=str), len(self.ids))
 
 
 def _walk(
@@ -98,28 +79,40 @@ def _walk(
     place: bool = True,
     body: bool = False,
 ) -> int:
-    """Shape id of `node`; records every model schema under it (itself too, if `place`) as a place.
+    """Shape id of `node`, equal for structurally identical schemas (computed bottom-up, once per node).
 
+    Records every model schema under `node` (itself too, if `place`) as a place.
     `body`: `node` is a request body, whose union members are bodies too (kept in place).
     """
     if not isinstance(node, dict):
-        return scan.shape(node)
+        return scan.intern(node)
+    parts: dict[str, Any] = {}
     for sub_key, value in node.items():
+        if sub_key in _PROSE:
+            continue
         if sub_key in _SCHEMA_DICTS and isinstance(value, dict):
-            for name, child in value.items():
-                _walk(scan, child, (*path, sub_key, name), (*names, str(name)), value, name)
+            parts[sub_key] = {
+                name: _walk(scan, child, (*path, sub_key, name), (*names, str(name)), value, name)
+                for name, child in value.items()
+            }
         elif sub_key in _SCHEMA_LISTS and isinstance(value, list):
+            members = []
             for i, child in enumerate(value):
                 title = child.get("title") if isinstance(child, dict) else None
                 sub_names = (*names, str(title)) if isinstance(title, str) and title else names
                 # allOf members stay inline: the generator rebuilds a referenced member's inline models;
                 # enum members of a union too: union rules read their values in place.
                 keep = sub_key == "allOf" or body or (isinstance(child, dict) and "enum" in child)
-                _walk(scan, child, (*path, sub_key, i), sub_names, value, i, place=not keep)
+                members.append(_walk(scan, child, (*path, sub_key, i), sub_names, value, i, place=not keep))
+            parts[sub_key] = members
         elif sub_key in _SCHEMA_SINGLE and isinstance(value, dict):
             tail = _SINGLE_NAMES.get(sub_key, sub_key)
-            _walk(scan, value, (*path, sub_key), (*names, tail), node, sub_key)
-    shape = scan.shape(node)
+            parts[sub_key] = _walk(scan, value, (*path, sub_key), (*names, tail), node, sub_key)
+        elif sub_key == "required" and isinstance(value, list):
+            parts[sub_key] = sorted(map(str, value))
+        else:
+            parts[sub_key] = value
+    shape = scan.intern(parts)
     if place and _is_model(node):
         scan.groups.setdefault(shape, []).append(_Place(node, path, holder, key, names))
     return shape
