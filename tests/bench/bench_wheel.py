@@ -32,9 +32,9 @@ def _pip(python: Path, *args: str) -> float:
     return time.perf_counter() - start
 
 
-def build_ours(out: Path) -> Path:
+def build_ours(python: Path, out: Path) -> Path:
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(out), str(ROOT)],
+        [str(python), "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(out), str(ROOT)],
         check=True,
         capture_output=True,
         text=True,
@@ -91,13 +91,13 @@ def main() -> int | None:
         if not (ROOT / "generated" / "piwik_pro_api" / "__init__.py").exists():
             print("skipped: generated/piwik_pro_api is missing (nox -s regenerate)")
             return None
-        ours = build_ours(tmp / "dist")
-        packages, failed = _stock_packages(tmp, docs)
-        stock = build_stock(packages, tmp / "dist")
-
+        # A stdlib venv has pip even where nox made this one with uv.
         venv = tmp / "venv"
         subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
         python = venv / "bin" / "python"
+        ours = build_ours(python, tmp / "dist")
+        packages, failed = _stock_packages(tmp, docs)
+        stock = build_stock(packages, tmp / "dist")
         _pip(python, "install", "--quiet", "attrs", "httpx<0.29", "python-dateutil", "jsonschema")
         install = {}
         for label, wheel in (("stock", stock), ("ours", ours)):
