@@ -7,15 +7,20 @@ Inline object and enum schemas that are structurally identical (same
 properties, types, required lists, enums, formats, constraints, defaults;
 descriptions, titles and examples do not count) become one component, and every
 place refers to it. An inline schema identical to an existing component refers
-to that component.
+to that component; `{"allOf": [{"$ref": X}]}` alone is X. Left in place: a
+request body itself and each member of a body union (callers build them by
+name, `<Operation>Body`), `allOf` members and enum members of unions (other
+rules and the generator read them in place); what is inside them is merged.
 
-Names: the component is named after what every place has in common, the
-longest common tail of their generated names (`errors_item`,
-`data_relationships_app`), or a title all places share; when that name is
-taken, the tail grows from the first place (in sorted order of the places'
-names, never in doc order) until it is free. Runs repeat until nothing is left
-to merge: a merged parent leaves one copy of its children, which may then
-match others.
+Names, never from the doc's order: a title all places share, else the longest
+common tail of their generated names (`errors_item`, `data_relationships`);
+when that says nothing (`item`, `body`, `response_400`), the shortest own name
+of a place (`template` over `filter[template]`) or what it holds
+(`response_errors`); when taken, the tail of the first place (places sorted by
+name) grows until free. Rounds repeat until nothing is left to merge: a merged
+parent leaves one copy of its children, which may then match others. Components
+are then ordered after the ones they refer to (the generator builds them
+in order). The fix report has one line per place merged.
 """
 
 from __future__ import annotations
