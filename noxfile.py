@@ -5,11 +5,15 @@ Regenerate first on a fresh machine: the tests import the generated packages.
 
 from __future__ import annotations
 
+import glob
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import nox
+import nox.virtualenv
 
 ROOT = Path(__file__).parent
 GENERATED = ROOT / "generated" / "piwik_pro_api"
@@ -22,8 +26,17 @@ PYTEST = ["pytest>=8", "pytest-timeout>=2.3"]
 JSONSCHEMA = "jsonschema>=4.21"
 
 nox.options.sessions = ["regenerate", "lint", "tests"]
-nox.options.default_venv_backend = "venv"
 nox.options.reuse_venv = "yes"
+
+# uv makes venvs where it is installed; else the stdlib venv, silently: nox probes
+# for uv before every session and logs "uv binary not found." unless told up front.
+HAS_UV = shutil.which(os.environ.get("UV", "uv")) is not None
+nox.options.default_venv_backend = "uv" if HAS_UV else "venv"
+if not HAS_UV:
+    nox.virtualenv.HAS_UV = False  # nox reads these module attributes before probing
+    nox.virtualenv.UV = "uv"
+    nox.virtualenv.UV_VERSION = nox.virtualenv.version.Version("0.0")
+OLDEST_PYTHON = "3.10"  # requires-python in pyproject.toml
 
 
 def _install_project(session: nox.Session, *extras: str) -> None:
@@ -85,6 +98,43 @@ def build(session: nox.Session) -> None:
     session.install("build")
     shutil.rmtree(ROOT / "dist", ignore_errors=True)
     session.run("python", "-m", "build", "--wheel", "--outdir", "dist")
+
+
+def _oldest_python() -> str | None:
+    """An interpreter of the oldest supported Python that runs on this machine (never downloaded)."""
+    pyenv_root = os.environ.get("PYENV_ROOT", os.path.expanduser("~/.pyenv"))
+    candidates = [os.environ.get("PIWIK_PRO_OLDEST_PYTHON"), shutil.which(f"python{OLDEST_PYTHON}")]
+    candidates += sorted(glob.glob(os.path.join(pyenv_root, "versions", f"{OLDEST_PYTHON}.*", "bin", "python3")))
+    for exe in filter(None, candidates):
+        # A pyenv shim exists even when no such version is active: ask it.
+        probe = subprocess.run([exe, "-c", "import sys; print(sys.version_info[:2])"], capture_output=True, text=True)
+        if probe.returncode == 0 and probe.stdout.strip() == str(tuple(map(int, OLDEST_PYTHON.split(".")))):
+            return exe
+    return None
+
+
+@nox.session
+def wheel_check(session: nox.Session) -> None:
+    """Build the wheel and check it works installed alone: sandbox, walkthrough, CLI (every local Python)."""
+    _require_generated(session)
+    docs = os.environ.get("PIWIK_PRO_DOCS_SOURCE")
+    if not docs:
+        session.error("wheel_check needs PIWIK_PRO_DOCS_SOURCE (a docs folder or URL) for the sandbox it starts")
+    if "://" not in docs:
+        docs = str(Path(docs).expanduser().resolve())  # the check runs outside the checkout
+    session.install("build")
+    out = Path(session.create_tmp()) / "dist"
+    shutil.rmtree(out, ignore_errors=True)
+    session.run("python", "-m", "build", "--wheel", "--outdir", str(out), silent=True)
+    (wheel,) = out.glob("*.whl")
+    pythons = [sys.executable]
+    oldest = _oldest_python()
+    if oldest:
+        pythons.insert(0, oldest)
+    else:
+        session.warn(f"no Python {OLDEST_PYTHON} on this machine (PATH, pyenv, PIWIK_PRO_OLDEST_PYTHON): not checked")
+    args = [f"--python={p}" for p in pythons]
+    session.run("python", str(ROOT / ".ci" / "wheel_check.py"), f"--wheel={wheel}", f"--docs={docs}", *args)
 
 
 @nox.session

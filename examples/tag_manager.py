@@ -10,7 +10,7 @@ import os
 import time
 
 from piwik_pro import PiwikPro
-from piwik_pro_api.tag_manager_tags.models import CreateTagCustomTagAsynchronousRequest
+from piwik_pro_api.tag_manager_tags.models import CreateTagCustomTagAsynchronous
 
 APP_ID = os.environ.get("PIWIK_PRO_APP_ID", "00000000-0000-4000-8000-000000000001")  # the site/app to change
 
@@ -31,7 +31,7 @@ def wait_for(pp: PiwikPro, operation_id: str, timeout: float = 60.0) -> str:
 def main() -> None:
     with PiwikPro.from_env() as pp:
         # The create-tag body is one of many tag templates, each its own model: here a custom tag.
-        custom_tag = CreateTagCustomTagAsynchronousRequest.from_dict(
+        custom_tag = CreateTagCustomTagAsynchronous.from_dict(
             {
                 "data": {
                     "type": "tag",

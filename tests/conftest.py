@@ -3,7 +3,8 @@
     def test_something(sandbox):          # started, fresh state, stopped afterwards
         httpx.post(sandbox.url + "/auth/token", json={...})
 
-Tests that need the real docs skip with a clear reason when PIWIK_PRO_DOCS_SOURCE is unset.
+Tests that need the real docs skip with a clear reason when PIWIK_PRO_DOCS_SOURCE is unset, and the
+summary says how many and how to run them; with PIWIK_PRO_REQUIRE_DOCS=1 (CI) they fail instead.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 import pytest
 
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
     from piwik_pro.sandbox import Sandbox, SandboxDocs
 
 DOCS_ENV = "PIWIK_PRO_DOCS_SOURCE"
+REQUIRE_ENV = "PIWIK_PRO_REQUIRE_DOCS"
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -28,6 +30,32 @@ SKIP_REASON = (
     f"{DOCS_ENV} is unset: point it at the exported docs "
     "(e.g. ../shared/piwik-pro-api-docs/2025-01) to run tests that need them"
 )
+
+
+def docs_required() -> bool:
+    return os.environ.get(REQUIRE_ENV, "") not in ("", "0")
+
+
+def skip_without_docs() -> NoReturn:
+    """Skip (or, with PIWIK_PRO_REQUIRE_DOCS=1, fail) a test that needs the real docs."""
+    if docs_required():
+        pytest.fail(f"{REQUIRE_ENV}=1 but {SKIP_REASON}", pytrace=False)
+    pytest.skip(SKIP_REASON)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if docs_required() and resolve_docs_source() is None:
+        raise pytest.UsageError(f"{REQUIRE_ENV}=1 but {SKIP_REASON}")
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, exitstatus: int) -> None:
+    skipped = [r for r in terminalreporter.stats.get("skipped", []) if SKIP_REASON in str(r.longrepr)]
+    if skipped:
+        terminalreporter.write_sep("=", f"{len(skipped)} test(s) needing the real docs were skipped", yellow=True)
+        terminalreporter.write_line(
+            f"To run them: export {DOCS_ENV}=DIR|URL (a docs mirror, e.g. ../shared/piwik-pro-api-docs/2025-01, "
+            f"or one saved with `nox -s regenerate -- --save-docs DIR`). {REQUIRE_ENV}=1 makes such skips fail."
+        )
 
 
 def resolve_docs_source() -> str | None:
@@ -55,7 +83,7 @@ def docs_source() -> str:
     """The docs folder or loopback URL from PIWIK_PRO_DOCS_SOURCE; skips when unset."""
     source = resolve_docs_source()
     if source is None:
-        pytest.skip(SKIP_REASON)
+        skip_without_docs()
     if not source.startswith(("http://", "https://")) and not Path(source).is_dir():
         pytest.fail(f"{DOCS_ENV}={os.environ.get(DOCS_ENV)!r} is not a folder (looked at {source})")
     return source

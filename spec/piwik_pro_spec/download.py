@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 import httpx
@@ -114,3 +114,27 @@ def _fetch_one(client: httpx.Client | None, doc: DocSource, source: str | None, 
             f"Check --source (or {SOURCE_ENV}); it must serve the exported docs by file name."
         )
     return response.content
+
+
+def save_docs(docs: Iterable[DocSource], raw: Mapping[str, bytes | None], folder: Path) -> int:
+    """Write each fetched doc to `folder`/<file name> (a mirror `--source folder` reads); returns how many.
+
+    Each file is written whole or not at all (temp file + rename), so an
+    interrupted run never leaves a truncated doc in the mirror.
+    """
+    folder = Path(folder).expanduser()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DownloadError(f"--save-docs {folder}: cannot create the folder ({exc.strerror})") from exc
+    saved = 0
+    for doc in docs:
+        data = raw.get(doc.package)
+        if data is None:
+            continue
+        target = folder / doc.file
+        temp = target.with_name(f".{target.name}.tmp")
+        temp.write_bytes(data)
+        os.replace(temp, target)
+        saved += 1
+    return saved

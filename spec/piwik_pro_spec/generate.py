@@ -60,7 +60,7 @@ def pipeline_fingerprint() -> str:
     here = Path(__file__).resolve().parent
     # generate.py renders the code, lock.py shapes the lock entries, sources.toml the index.
     files = [GENERATOR_CONFIG, here / "generate.py", here / "generator_patches.py", here / "lock.py"]
-    files.append(SPEC_DIR / "sources.toml")
+    files.append(here / "sources.toml")
     files += sorted(p for p in FIXES_DIR.rglob("*.py") if "__pycache__" not in p.parts)
     files += sorted(p for p in TEMPLATES_DIR.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
     for path in files:

@@ -29,7 +29,7 @@ from typing import Any
 
 from . import changes, generate, lock
 from .docjson import DocJSONError, parse_doc
-from .download import SOURCE_ENV, DownloadError, describe_source, fetch_docs, resolve_source
+from .download import SOURCE_ENV, DownloadError, describe_source, fetch_docs, resolve_source, save_docs
 from .sources import SOURCES_FILE, DocSource, load_sources
 
 REPO_ROOT = generate.SPEC_DIR.parent
@@ -71,6 +71,12 @@ def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "else Piwik PRO's published docs)",
     )
     parser.add_argument("--only", nargs="+", metavar="NAME", help="regenerate only these docs (package names)")
+    parser.add_argument(
+        "--save-docs",
+        type=Path,
+        metavar="DIR",
+        help="also keep the downloaded docs in DIR, by file name: a local mirror for later offline runs (--source DIR)",
+    )
     parser.add_argument("--check", action="store_true", help="compare the docs with the lock; generate nothing")
     parser.add_argument("--allow-removals", action="store_true", help="delete packages of docs that disappeared")
     parser.add_argument("--force", action="store_true", help="regenerate even when nothing changed")
@@ -81,7 +87,9 @@ def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="output folder (default: generated/)")
     parser.add_argument("--lock", type=Path, default=DEFAULT_LOCK, help="lock file (default: spec/lock.json)")
-    parser.add_argument("--sources", type=Path, default=SOURCES_FILE, help="docs list (default: spec/sources.toml)")
+    parser.add_argument(
+        "--sources", type=Path, default=SOURCES_FILE, help="docs list (default: spec/piwik_pro_spec/sources.toml)"
+    )
     parser.add_argument("--reports", type=Path, default=DEFAULT_REPORTS, help="where fix and change reports go")
     parser.add_argument("-v", "--verbose", action="store_true", help="print every spec fix, not just counts")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="parallel generator processes")
@@ -157,6 +165,9 @@ def _run(args: argparse.Namespace) -> int:
         _say(f"[{next(counter):{len(str(total))}}/{total}] {doc.package:<24} fetched {size}")
 
     raw = fetch_docs(selected, source, missing_ok=True, progress=progress)
+    if args.save_docs is not None:
+        saved = save_docs(selected, raw, args.save_docs)
+        _say(f"Saved {saved} doc(s) to {args.save_docs} (use it later with --source {args.save_docs})")
     fingerprint = generate.pipeline_fingerprint()
     pipeline = {"generator": f"{generate.GENERATOR} {generate.GENERATOR_VERSION}", "fingerprint": fingerprint}
     docs: dict[str, Doc] = {}

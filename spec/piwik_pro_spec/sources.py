@@ -1,4 +1,8 @@
-"""spec/sources.toml: every exported doc, its download URL and its subpackage."""
+"""spec/piwik_pro_spec/sources.toml: every exported doc, its download URL and its subpackage.
+
+The list lives inside the package so that an installed wheel (the sandbox, the
+CLI) finds it without a checkout.
+"""
 
 from __future__ import annotations
 
@@ -11,8 +15,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib  # type: ignore[import-not-found,no-redef,unused-ignore]
 
-SPEC_DIR = Path(__file__).resolve().parent.parent
-SOURCES_FILE = SPEC_DIR / "sources.toml"
+SOURCES_FILE = Path(__file__).resolve().parent / "sources.toml"
 
 
 @dataclass(frozen=True)

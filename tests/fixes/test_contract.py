@@ -22,6 +22,7 @@ EXPECTED_RULES = {
     "jsonapi_bodies": {"jsonapi-request-bodies"},
     "jsonapi_media": {"jsonapi-media-type"},
     "jsonapi_responses": {"jsonapi-success-documents"},
+    "merge_models": {"merge-models"},
     "model_names": {"model-names"},
     "multipart_files": {"multipart-files"},
     "ndjson_streams": {"ndjson-streams"},

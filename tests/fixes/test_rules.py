@@ -341,3 +341,61 @@ def test_jsonapi_success_documents_require_data_id_and_type(generated: dict[tupl
         body = example["content"]["application/vnd.api+json"]["example"]
         parsed = note._parse_response(client=StubClient(), response=httpx.Response(200, json=body))
         assert parsed.to_dict() == body, kind
+
+
+def _reordered(node: Any) -> Any:
+    """The same doc listed in reverse order: every object's keys and every `required` list."""
+    if isinstance(node, dict):
+        return {
+            k: (v[::-1] if isinstance(v, list) and k == "required" else _reordered(v))
+            for k, v in reversed(node.items())
+        }
+    if isinstance(node, list):
+        return [_reordered(v) for v in node]
+    return node
+
+
+def _normal(node: Any) -> str:
+    """JSON with keys and `required` lists sorted: equal for the same content in any order."""
+
+    def sort(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: sorted(v) if k == "required" and isinstance(v, list) else sort(v) for k, v in value.items()}
+        return [sort(v) for v in value] if isinstance(value, list) else value
+
+    return json.dumps(sort(node), sort_keys=True)
+
+
+def test_structurally_identical_models_are_merged(generated: dict[tuple[str, str], Generated]) -> None:
+    result = apply_fixes("fixture", fixture("merge_models"))
+    doc, schemas = result.doc, result.doc["components"]["schemas"]
+    # Named after what every place has in common (a property), or what it holds when only
+    # "response_400"/"response_401"/... is common; descriptions and examples do not count.
+    assert set(schemas) == {"Widget", "Kind", "Size", "ResponseErrors", "Response200Data"}
+    assert schemas["Kind"]["enum"] == ["small", "large"] and "title" not in schemas["ResponseErrors"]
+    ops = doc["paths"]["/widgets"], doc["paths"]["/widgets/{id}"]
+    errors = [ops[0]["get"]["responses"]["400"], ops[0]["post"]["responses"]["401"], ops[1]["get"]["responses"]["404"]]
+    assert {e["content"]["application/json"]["schema"]["$ref"] for e in errors} == {
+        "#/components/schemas/ResponseErrors"
+    }
+    # An inline copy of a component refers to it, whatever its title and property order.
+    listed = ops[0]["get"]["responses"]["200"]["content"]["application/json"]["schema"]["properties"]["data"]
+    assert listed["items"] == {"$ref": "#/components/schemas/Widget"}
+    assert schemas["Response200Data"]["properties"]["data"] == {"$ref": "#/components/schemas/Widget"}
+    # A request body keeps its own model; one differing in `required` only is not merged.
+    body = ops[0]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    assert "$ref" not in body and body["properties"]["data"] == {"$ref": "#/components/schemas/Widget"}
+    patch = ops[1]["patch"]["requestBody"]["content"]["application/json"]["schema"]["properties"]["data"]
+    assert "$ref" not in patch and patch["properties"]["kind"] == {"$ref": "#/components/schemas/Kind"}
+    # The fix report lists every merge, each place once.
+    merges = [a for a in result.applied if a.rule == "merge-models"]
+    assert len(merges) == len({a.location for a in merges}) == 21
+    assert all("merged into #/components/schemas/" in a.detail for a in merges)
+    # The same doc listed in another order gives the same names and the same contents.
+    again = apply_fixes("fixture", _reordered(fixture("merge_models"))).doc["components"]["schemas"]
+    assert {k: _normal(v) for k, v in again.items()} == {k: _normal(v) for k, v in schemas.items()}
+    # The generator writes one model per shape, and drops nothing.
+    gen, raw = generated["merge_models", "fixed"], generated["merge_models", "raw"]
+    assert_clean(gen)
+    assert {"kind", "size", "response_errors", "widget"} <= gen.modules("models")
+    assert len(gen.modules("models")) < len(raw.modules("models")) / 2

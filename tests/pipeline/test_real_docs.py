@@ -125,7 +125,7 @@ print(json.dumps({"loaded": len(loaded), "url": kwargs["url"]}))
 """
     result = json.loads(python_ok(code, real_run.output))
     total = len(list((real_run.package / "tag_manager_tags" / "models").glob("*.py")))
-    assert total > 500  # the stock models/__init__ would import all of these
+    assert total > 200  # the stock models/__init__ would import all of these
     assert result["loaded"] <= 8, result
     assert result["url"].startswith("/api/tag/v1/00000000-0000-0000-0000-000000000001/tags")
 

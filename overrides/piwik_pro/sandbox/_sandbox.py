@@ -81,13 +81,15 @@ class RecordedRequest:
 class Sandbox:
     """A local emulator of the Piwik PRO API.
 
-    `docs_source` is a docs folder/URL (None: env PIWIK_PRO_DOCS_SOURCE) or a
-    prepared `SandboxDocs` (share one between sandboxes: startup is then cheap).
+    `docs` is a docs folder or URL (str or path; None: env PIWIK_PRO_DOCS_SOURCE)
+    or a prepared `SandboxDocs` (share one between sandboxes: startup is then
+    cheap). It may also be given positionally. Clients authenticate with
+    `client_id` / `client_secret` (default: DEMO_CLIENT_ID / DEMO_CLIENT_SECRET).
     """
 
     def __init__(
         self,
-        docs_source: str | SandboxDocs | None = None,
+        docs_source: str | os.PathLike[str] | SandboxDocs | None = None,
         client_id: str = DEMO_CLIENT_ID,
         client_secret: str = DEMO_CLIENT_SECRET,
         host: str = "127.0.0.1",
@@ -95,11 +97,14 @@ class Sandbox:
         admin: bool = False,
         clock: Clock | None = None,
         *,
-        docs: SandboxDocs | None = None,
+        docs: str | os.PathLike[str] | SandboxDocs | None = None,
     ) -> None:
-        if docs is None:
-            docs = docs_source if isinstance(docs_source, SandboxDocs) else shared_docs(docs_source)
-        self.docs = docs
+        if docs is not None and docs_source is not None:
+            raise TypeError("Sandbox: pass the docs once, as `docs=` (a folder, URL or SandboxDocs)")
+        source = docs if docs is not None else docs_source
+        if not isinstance(source, SandboxDocs):
+            source = shared_docs(os.fspath(source) if source is not None else None)
+        self.docs: SandboxDocs = source
         self.client_id = client_id
         self._client_secret = client_secret
         self.host = host
@@ -107,7 +112,7 @@ class Sandbox:
         self.admin = admin
         self.clock = clock or Clock()
         self.faults = Faults()
-        self.users = UsersState(docs, self.clock)
+        self.users = UsersState(self.docs, self.clock)
         self._key = secrets.token_bytes(32)
         self._lock = threading.Lock()
         self._tokens_issued = 0
@@ -154,6 +159,11 @@ class Sandbox:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.stop()
+
+    @property
+    def client_secret(self) -> str:
+        """The client secret the sandbox accepts (a demo credential unless you chose one)."""
+        return self._client_secret
 
     @property
     def running(self) -> bool:

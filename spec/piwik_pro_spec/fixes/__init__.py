@@ -33,6 +33,7 @@ from . import (
     jsonapi_bodies,
     jsonapi_media,
     jsonapi_responses,
+    merge_models,
     model_names,
     multipart_files,
     ndjson_streams,
@@ -81,6 +82,7 @@ RULES: tuple[ModuleType, ...] = (
     jsonapi_bodies,
     jsonapi_responses,
     operation_ids,
+    merge_models,
     model_names,
     schema_order,
 )
