@@ -59,10 +59,9 @@ def _index(run: RealRun) -> tuple[dict[str, dict[str, str]], list[dict[str, obje
 
 
 def _doc_operation_counts(source: str) -> dict[str, int]:
-    from piwik_pro_spec.download import fetch_docs
-    from piwik_pro_spec.sources import load_sources
+    from piwik_pro_spec.docs import fetch_available
 
-    raw = fetch_docs(load_sources(), source)
+    raw, _ = fetch_available(source)  # docs this release lacks are skipped (reported once)
     counts = {}
     for package, data in raw.items():
         doc = json.loads(data or b"{}")
@@ -152,7 +151,9 @@ def test_fast_endpoint_copy_gives_the_stock_output(docs_source: str, tmp_path: P
     from piwik_pro_spec.sources import load_sources
 
     src = next(s for s in load_sources() if s.package == package)
-    raw = fetch_docs([src], docs_source)[package] or b""
+    raw = fetch_docs([src], docs_source, missing_ok=True)[package]
+    if raw is None:
+        pytest.skip(f"{package}: {src.file} is not in this docs release")
     payload = json.dumps(apply_fixes(package, json.loads(raw)).doc).encode()
     code = f"""
 import sys
