@@ -17,15 +17,21 @@ def error_object(
     pointer: str | None = None,
     parameter: str | None = None,
 ) -> dict[str, Any]:
+    """A complete JSON:API error object: `status`, `title`, `detail` and `source` are always there.
+
+    Without a `detail` the title serves as one; without a pointer or parameter the
+    source is the whole request document (`{"pointer": ""}`).
+    """
     error: dict[str, Any] = {"status": str(status), "title": title}
     if code is not None:
         error["code"] = code
-    if detail is not None:
-        error["detail"] = detail
+    error["detail"] = detail if detail is not None else title
     if pointer is not None:
         error["source"] = {"pointer": pointer}
     elif parameter is not None:
         error["source"] = {"parameter": parameter}
+    else:
+        error["source"] = {"pointer": ""}
     return error
 
 
