@@ -33,6 +33,7 @@ EXPECTED_RULES = {
     "schema_shapes": {"array-items", "enum-values"},
     "swagger2": {"swagger2-to-openapi3"},
     "undeclared_path_params": {"undeclared-path-params"},
+    "union_discriminators": {"union-discriminators"},
     "union_overlap": {"union-overlap"},
     "unions": {"single-member-unions", "nullable-unions", "union-order", "schema-order"},
 }
