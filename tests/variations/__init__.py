@@ -63,3 +63,20 @@ def build_variation(
         written[name] = reorder_unions(doc, ORDERS[order])
         (target / name).write_text(json.dumps(doc), encoding="utf-8")
     return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m tests.variations MIRROR TARGET [--order reversed] [--remove FILE]... [--rename OLD=NEW]...`"""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m tests.variations", description=main.__doc__)
+    parser.add_argument("mirror", type=Path)
+    parser.add_argument("target", type=Path)
+    parser.add_argument("--order", choices=sorted(ORDERS), default="doc")
+    parser.add_argument("--remove", action="append", default=[], metavar="FILE")
+    parser.add_argument("--rename", action="append", default=[], metavar="OLD=NEW")
+    args = parser.parse_args(argv)
+    rename = dict(item.split("=", 1) for item in args.rename)
+    written = build_variation(args.mirror, args.target, order=args.order, remove=args.remove, rename=rename)
+    print(f"{len(written)} docs in {args.target} ({sum(written.values())} unions reordered: {args.order})")
+    return 0
