@@ -69,7 +69,7 @@ def assert_complete_error(error: dict[str, Any], status: int) -> None:
     assert error["status"] == str(status), error
     assert isinstance(error.get("title"), str) and error["title"], error
     assert isinstance(error.get("detail"), str) and error["detail"], error
-    assert isinstance(error.get("source"), dict) and set(error["source"]) & {"pointer", "parameter"}, error
+    assert isinstance(error.get("source"), dict) and set(error["source"]) & {"pointer", "parameter", "header"}, error
 
 
 def test_getting_started_walkthrough_as_the_guides_curl_calls(http: httpx.Client, sandbox: Sandbox) -> None:

@@ -16,11 +16,12 @@ def error_object(
     detail: str | None = None,
     pointer: str | None = None,
     parameter: str | None = None,
+    header: str | None = None,
 ) -> dict[str, Any]:
     """A complete JSON:API error object: `status`, `title`, `detail` and `source` are always there.
 
-    Without a `detail` the title serves as one; without a pointer or parameter the
-    source is the whole request document (`{"pointer": ""}`).
+    Without a `detail` the title serves as one; without a pointer, parameter or
+    header the source is the whole request document (`{"pointer": ""}`).
     """
     error: dict[str, Any] = {"status": str(status), "title": title}
     if code is not None:
@@ -30,6 +31,8 @@ def error_object(
         error["source"] = {"pointer": pointer}
     elif parameter is not None:
         error["source"] = {"parameter": parameter}
+    elif header is not None:
+        error["source"] = {"header": header}
     else:
         error["source"] = {"pointer": ""}
     return error
@@ -59,9 +62,12 @@ class ApiError(Exception):
         detail: str | None = None,
         pointer: str | None = None,
         parameter: str | None = None,
+        header: str | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> ApiError:
-        error = error_object(status, title, code=code, detail=detail, pointer=pointer, parameter=parameter)
+        error = error_object(
+            status, title, code=code, detail=detail, pointer=pointer, parameter=parameter, header=header
+        )
         return cls(status, [error], headers)
 
     def body(self) -> dict[str, Any]:

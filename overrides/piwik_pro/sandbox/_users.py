@@ -573,7 +573,7 @@ def change_role(state: UsersState, call: Call) -> Reply:
 def edit_me(state: UsersState, call: Call) -> Reply:
     data, attributes = state.resource_data(call, need_id=False)
     if "id" in data:
-        state.check_id_matches(data, state.me.id)
+        state.check_id_matches(call, data, state.me.id)
     return _edit(state, call, state.me, attributes)
 
 
