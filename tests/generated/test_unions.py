@@ -90,3 +90,13 @@ def test_fallback_members_get_the_value_when_no_parser_accepts_it() -> None:
     assert parse_union("plain text", [Popup.from_dict], fallback=True) == "plain text"
     with pytest.raises(UnionMismatchError):
         parse_union("plain text", [Popup.from_dict])
+
+
+@pytest.mark.parametrize("order", [(Popup, CustomTag), (CustomTag, Popup)], ids=["popup-first", "custom-first"])
+def test_cli_builds_a_union_body_into_the_member_that_keeps_every_key(order: tuple[type, type]) -> None:
+    from piwik_pro.cli._params import UsageError, to_model
+
+    body = to_model({"code": "<b>", "tag_type": "async"}, order[0] | order[1])
+    assert type(body) is CustomTag and body.to_dict() == {"code": "<b>", "tag_type": "async"}
+    with pytest.raises(UsageError, match=r"closest is CustomTag: \$\.colour"):
+        to_model({"code": "<b>", "tag_type": "async", "colour": "red"}, order[0] | order[1])

@@ -165,6 +165,17 @@ def convert(name: str, values: list[str], tp: Any) -> Any:
 def to_model(data: Any, tp: Any, where: str = "--data") -> Any:
     """Build JSON into the operation's typed body model with the generated `from_dict`."""
     options = _options(tp)
+    models = [opt for opt in options if hasattr(opt, "from_dict")]
+    if len(models) > 1 and isinstance(data, dict):
+        # A union body: the member that accounts for every key, whatever the doc's member order.
+        from piwik_pro_api._unions import UnionMismatchError, parse_union
+
+        try:
+            return parse_union(data, [opt.from_dict for opt in models])
+        except UnionMismatchError as exc:
+            raise UsageError(
+                f"{where}: fits no body variant; closest is {exc.member}: {exc.path}: {exc.reason}"
+            ) from None
     last: Exception | None = None
     for opt in options:
         try:
