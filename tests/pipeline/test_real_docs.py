@@ -74,15 +74,22 @@ def _doc_operation_counts(source: str) -> dict[str, int]:
 def test_coverage_every_doc_and_operation_with_nothing_dropped(real_run: RealRun):
     out = real_run.proc.stdout
     assert "NOT generated or incomplete" not in out, out[out.find("!!!") :][:6000]
-    assert real_run.proc.returncode == 0, out[-4000:] + real_run.proc.stderr[-2000:]
+    from piwik_pro_spec.docs import fetch_available
+
+    # A release without some listed docs: regenerate says so and exits 2 (kept, see --allow-removals).
+    missing = [d.package for d in fetch_available(real_run.source)[1]]
+    assert real_run.proc.returncode == (2 if missing else 0), out[-4000:] + real_run.proc.stderr[-2000:]
+    assert all(p in out.split("missing upstream", 1)[-1] for p in missing), out[-2000:]
     assert "warning" not in out.split("Generating", 1)[1].lower()
     docs, ops = _index(real_run)
     expected = _doc_operation_counts(real_run.source)
+    from piwik_pro_spec.sources import load_sources
+
     assert sorted(docs) == sorted(expected)
-    assert len(docs) == 28
+    assert len(docs) == len(load_sources()) - len(missing)  # 28 for 2025-01
     per_doc = {d: sum(1 for op in ops if op["doc"] == d) for d in docs}
     assert per_doc == expected
-    assert len(ops) == sum(expected.values()) == 178
+    assert len(ops) == sum(expected.values()) > 0  # 178 for 2025-01
     for op in ops:
         module = str(op["module"])
         path = real_run.output / (module.replace(".", "/") + ".py")
