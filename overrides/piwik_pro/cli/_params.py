@@ -110,6 +110,12 @@ def body_variants(fn: Callable[..., Any]) -> list[str]:
     return [getattr(o, "__name__", str(o)) for o in _options(hints.get("body", Any)) if hasattr(o, "from_dict")]
 
 
+def body_variant_classes(fn: Callable[..., Any]) -> list[Any]:
+    """The model classes a generated function's `body` may be (several for a union body)."""
+    _, hints = _signature(fn)
+    return [o for o in _options(hints.get("body", Any)) if hasattr(o, "from_dict")]
+
+
 def _convert_one(text: str, tp: Any) -> Any:
     if tp is str or tp is Any:
         return text
