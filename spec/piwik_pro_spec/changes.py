@@ -260,7 +260,14 @@ def _shape(key: str) -> str:
 def _compare_doc(package: str, old: dict[str, Any], new: dict[str, Any], out: list[Change]) -> None:
     start = len(out)
     if old.get("file") != new.get("file"):
-        out.append(Change(package, "doc-file-changed", False, f"doc file `{old.get('file')}` -> `{new.get('file')}`"))
+        out.append(
+            Change(
+                package,
+                "doc-file-changed",
+                False,
+                f"doc renamed upstream: `{old.get('file')}` -> `{new.get('file')}` (same package)",
+            )
+        )
     if old.get("spec") != new.get("spec"):
         out.append(
             Change(package, "spec-version-changed", False, f"spec version {old.get('spec')} -> {new.get('spec')}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import replace
 from pathlib import Path
 
 import httpx
@@ -51,11 +52,15 @@ def fetch_docs(
     *,
     missing_ok: bool = False,
     progress: Progress | None = None,
+    found_as: dict[str, str] | None = None,
 ) -> dict[str, bytes | None]:
     """Return {package: raw bytes}. Raises DownloadError naming the doc and `--source`.
 
-    With `missing_ok`, a doc that is gone (HTTP 404/410, no such file) or empty
-    maps to None instead of raising: regenerate reports it as removed.
+    A doc not found under its `file` is looked for under its `former` names
+    (sources.toml), in order; `found_as` (if given) receives {package: file name
+    it was read from}. With `missing_ok`, a doc that is gone (HTTP 404/410, no
+    such file, under every name) or empty maps to None instead of raising:
+    regenerate reports it as removed.
     """
     docs = list(docs)
     result: dict[str, bytes | None] = {}
@@ -67,7 +72,15 @@ def fetch_docs(
     client = httpx.Client(timeout=TIMEOUT, follow_redirects=True) if _is_remote(source) else None
     try:
         for doc in docs:
-            data = _fetch_one(client, doc, source, missing_ok)
+            data, name = None, doc.file
+            for name in (doc.file, *doc.former):
+                # Only the last name may raise "missing": a former name is tried before giving up.
+                last = name == (doc.former[-1] if doc.former else doc.file)
+                data = _fetch_one(client, _named(doc, name), source, missing_ok or not last)
+                if data is not None:
+                    break
+            if data is not None and found_as is not None:
+                found_as[doc.package] = name
             if data is not None and not data.strip():
                 if not missing_ok:
                     raise DownloadError(f"{doc.file}: {_location(doc, source)} is empty.")
@@ -79,6 +92,12 @@ def fetch_docs(
         if client is not None:
             client.close()
     return result
+
+
+def _named(doc: DocSource, name: str) -> DocSource:
+    """The doc as published under `name` (its URL follows when it is the default one)."""
+    url = doc.url[: -len(doc.file)] + name if doc.url.endswith(doc.file) else doc.url
+    return replace(doc, file=name, url=url)
 
 
 def _fetch_one(client: httpx.Client | None, doc: DocSource, source: str | None, missing_ok: bool) -> bytes | None:

@@ -667,7 +667,7 @@ def _index_entry(
 
 
 def render_shared(out_root: Path) -> None:
-    """The modules every doc's package shares: types.py and errors.py (stock templates), py.typed."""
+    """The modules every doc's package shares: types.py and errors.py (stock templates), _unions.py, py.typed."""
     from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader
 
     env = Environment(
@@ -680,6 +680,8 @@ def render_shared(out_root: Path) -> None:
     root.mkdir(parents=True, exist_ok=True)
     (root / "types.py").write_text(env.get_template("types.py.jinja").render(), encoding="utf-8")
     (root / "errors.py").write_text(env.get_template("errors.py.jinja").render(), encoding="utf-8")
+    # The member choice every generated union parser shares (spec/templates/unions.py.jinja).
+    (root / "_unions.py").write_text(env.get_template("unions.py.jinja").render(), encoding="utf-8")
     (root / "py.typed").write_text("# Marker file for PEP 561\n", encoding="utf-8")
 
 

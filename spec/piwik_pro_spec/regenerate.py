@@ -23,7 +23,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -164,7 +164,11 @@ def _run(args: argparse.Namespace) -> int:
         size = "MISSING (404 or empty)" if data is None else f"{len(data) / 1024:.0f} kB"
         _say(f"[{next(counter):{len(str(total))}}/{total}] {doc.package:<24} fetched {size}")
 
-    raw = fetch_docs(selected, source, missing_ok=True, progress=progress)
+    found_as: dict[str, str] = {}
+    raw = fetch_docs(selected, source, missing_ok=True, progress=progress, found_as=found_as)
+    # A doc read under a former file name (sources.toml `former`) keeps its package; the lock records the name.
+    sources = [replace(s, file=found_as.get(s.package, s.file)) for s in sources]
+    selected = [replace(s, file=found_as.get(s.package, s.file)) for s in selected]
     if args.save_docs is not None:
         saved = save_docs(selected, raw, args.save_docs)
         _say(f"Saved {saved} doc(s) to {args.save_docs} (use it later with --source {args.save_docs})")

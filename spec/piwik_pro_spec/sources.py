@@ -24,6 +24,7 @@ class DocSource:
     file: str  # published file name, e.g. platform_users_authorized_api.json
     accessor: str  # dotted attribute on PiwikPro, e.g. "tag_manager.tags"
     url: str  # default download URL
+    former: tuple[str, ...] = ()  # file names older releases published the doc under (tried after `file`)
 
 
 def load_sources(path: Path = SOURCES_FILE) -> list[DocSource]:
@@ -31,7 +32,11 @@ def load_sources(path: Path = SOURCES_FILE) -> list[DocSource]:
     base = data["base_url"]
     return [
         DocSource(
-            package=name, file=entry["file"], accessor=entry["accessor"], url=entry.get("url", base + entry["file"])
+            package=name,
+            file=entry["file"],
+            accessor=entry["accessor"],
+            url=entry.get("url", base + entry["file"]),
+            former=tuple(entry.get("former", ())),
         )
         for name, entry in data["docs"].items()
     ]

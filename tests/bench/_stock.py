@@ -19,14 +19,14 @@ def docs_folder(tmp: Path) -> Path | None:
     """The docs as files: PIWIK_PRO_DOCS_SOURCE (folder or URL, downloaded untimed) or the sibling mirror."""
     source = os.environ.get("PIWIK_PRO_DOCS_SOURCE")
     if source and source.startswith(("http://", "https://")):
-        from piwik_pro_spec.download import fetch_docs
+        from piwik_pro_spec.docs import fetch_available
         from piwik_pro_spec.sources import load_sources
 
         folder = tmp / "docs"
         folder.mkdir()
         by_package = {s.package: s for s in load_sources()}
-        for package, data in fetch_docs(by_package.values(), source).items():
-            (folder / by_package[package].file).write_bytes(data or b"")
+        for package, data in fetch_available(source)[0].items():
+            (folder / by_package[package].file).write_bytes(data)
         return folder
     if source:
         path = Path(source)

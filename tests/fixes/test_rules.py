@@ -399,3 +399,26 @@ def test_structurally_identical_models_are_merged(generated: dict[tuple[str, str
     assert_clean(gen)
     assert {"kind", "size", "response_errors", "widget"} <= gen.modules("models")
     assert len(gen.modules("models")) < len(raw.modules("models")) / 2
+
+
+def _kinds(doc: dict[str, Any], path: str) -> list[list[str]]:
+    schema = doc["paths"][path]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    members = schema.get("oneOf") or schema.get("anyOf")
+    out = []
+    for member in members:
+        props = member["properties"]
+        if "data" in props:
+            props = props["data"]["properties"]["attributes"]["properties"]
+        out.append(props.get("kind", props.get("shape", {})).get("enum"))
+    return out
+
+
+def test_union_members_get_the_discriminator_values_their_titles_name() -> None:
+    assert "union-discriminators" in rules_fired("union_discriminators")
+    doc = fixed("union_discriminators")
+    # "Red box" -> red_box, "Blue box" -> blue_box, "Hotbox (heated) [DEPRECATED]" -> hot_box, "Wooden crate" -> crate
+    assert _kinds(doc, "/boxes") == [["red_box"], ["blue_box"], ["hot_box"], ["crate"]]
+    # Titles that name no value ("First", "Second", "Third"): the union is left as the doc has it.
+    assert _kinds(doc, "/shapes") == [["x", "y", "z"]] * 3
+    # Narrowed members no longer overlap: the oneOf stays a oneOf.
+    assert "oneOf" in doc["paths"]["/boxes"]["post"]["requestBody"]["content"]["application/json"]["schema"]

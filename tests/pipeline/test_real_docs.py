@@ -59,10 +59,9 @@ def _index(run: RealRun) -> tuple[dict[str, dict[str, str]], list[dict[str, obje
 
 
 def _doc_operation_counts(source: str) -> dict[str, int]:
-    from piwik_pro_spec.download import fetch_docs
-    from piwik_pro_spec.sources import load_sources
+    from piwik_pro_spec.docs import fetch_available
 
-    raw = fetch_docs(load_sources(), source)
+    raw, _ = fetch_available(source)  # docs this release lacks are skipped (reported once)
     counts = {}
     for package, data in raw.items():
         doc = json.loads(data or b"{}")
@@ -75,15 +74,22 @@ def _doc_operation_counts(source: str) -> dict[str, int]:
 def test_coverage_every_doc_and_operation_with_nothing_dropped(real_run: RealRun):
     out = real_run.proc.stdout
     assert "NOT generated or incomplete" not in out, out[out.find("!!!") :][:6000]
-    assert real_run.proc.returncode == 0, out[-4000:] + real_run.proc.stderr[-2000:]
+    from piwik_pro_spec.docs import fetch_available
+
+    # A release without some listed docs: regenerate says so and exits 2 (kept, see --allow-removals).
+    missing = [d.package for d in fetch_available(real_run.source)[1]]
+    assert real_run.proc.returncode == (2 if missing else 0), out[-4000:] + real_run.proc.stderr[-2000:]
+    assert all(p in out.split("missing upstream", 1)[-1] for p in missing), out[-2000:]
     assert "warning" not in out.split("Generating", 1)[1].lower()
     docs, ops = _index(real_run)
     expected = _doc_operation_counts(real_run.source)
+    from piwik_pro_spec.sources import load_sources
+
     assert sorted(docs) == sorted(expected)
-    assert len(docs) == 28
+    assert len(docs) == len(load_sources()) - len(missing)  # 28 for 2025-01
     per_doc = {d: sum(1 for op in ops if op["doc"] == d) for d in docs}
     assert per_doc == expected
-    assert len(ops) == sum(expected.values()) == 178
+    assert len(ops) == sum(expected.values()) > 0  # 178 for 2025-01
     for op in ops:
         module = str(op["module"])
         path = real_run.output / (module.replace(".", "/") + ".py")
@@ -152,7 +158,9 @@ def test_fast_endpoint_copy_gives_the_stock_output(docs_source: str, tmp_path: P
     from piwik_pro_spec.sources import load_sources
 
     src = next(s for s in load_sources() if s.package == package)
-    raw = fetch_docs([src], docs_source)[package] or b""
+    raw = fetch_docs([src], docs_source, missing_ok=True)[package]
+    if raw is None:
+        pytest.skip(f"{package}: {src.file} is not in this docs release")
     payload = json.dumps(apply_fixes(package, json.loads(raw)).doc).encode()
     code = f"""
 import sys

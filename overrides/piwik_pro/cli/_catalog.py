@@ -150,3 +150,43 @@ def model_fields(cls: Any, depth: int = 0, seen: frozenset[type] = frozenset()) 
                 type_text = type_text.replace(ident, "object")
         out.append(Field(wire.get(attr.name, attr.name), type_text, attr.default is attrs.NOTHING, children))
     return out
+
+
+def _flat(fields: list[Field], prefix: str = "") -> dict[str, Field]:
+    out: dict[str, Field] = {}
+    for f in fields:
+        out[prefix + f.name] = f
+        out.update(_flat(f.children, f"{prefix}{f.name}."))
+    return out
+
+
+def variant_lines(classes: list[Any]) -> list[str]:
+    """A union body's variants listed by their discriminating value (e.g. `data.attributes.template`), with fields.
+
+    The discriminator is the enum field every variant has and whose values differ between them; without one,
+    the variants are listed by model name.
+    """
+    flats = {cls.__name__: _flat(model_fields(cls)) for cls in classes}
+    if not flats:
+        return []
+    shared = set.intersection(*(set(f) for f in flats.values()))
+    keys = sorted(
+        p
+        for p in shared
+        if all(f[p].type.startswith("one of ") for f in flats.values()) and len({f[p].type for f in flats.values()}) > 1
+    )
+    if not keys:
+        return [f"  one of {len(flats)} models: {', '.join(sorted(flats))}"]
+    key = min(keys, key=lambda p: (-len({f[p].type for f in flats.values()}), p))  # the most telling one
+    parent = key.rpartition(".")[0]
+    out = [f"  one of {len(flats)} variants, chosen by {key}:"]
+    for name, flat in sorted(flats.items(), key=lambda item: (item[1][key].type, item[0])):
+        values = flat[key].type.removeprefix("one of ")
+        siblings = [
+            p.rpartition(".")[2] + ("*" if flat[p].required else "")
+            for p in flat
+            if p.rpartition(".")[0] == parent and p != key
+        ]
+        out.append(f"    {key.rpartition('.')[2]}={values}  {name}: {', '.join(siblings)}")
+    out.append("    (* required)")
+    return out

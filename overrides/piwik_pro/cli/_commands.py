@@ -320,9 +320,8 @@ def _ops_show(args: argparse.Namespace, op: OperationInfo) -> int:
         walk(fields, 2)
         if not fields and function:
             # A union body (one model per variant, e.g. per tag template): name the variants.
-            variants = [v for v in _params.body_variants(function) if v != body.model]
-            if variants:
-                out.append(f"  one of {len(variants)} models: {', '.join(variants)}")
+            # Listed by the value that picks each variant (the Tag Manager `template`), with its fields.
+            out.extend(_catalog.variant_lines(_params.body_variant_classes(function)))
     if op.pagination:
         out.append(f"pagination: {op.pagination} (call with --all to fetch every page)")
     words = [f"{p.name}=..." for p in op.parameters if p.required] + (["--data @body.json"] if body else [])

@@ -116,6 +116,12 @@ def body_variants(fn: Callable[..., Any]) -> list[str]:
     return [getattr(o, "__name__", str(o)) for o in _options(hints.get("body", Any)) if hasattr(o, "from_dict")]
 
 
+def body_variant_classes(fn: Callable[..., Any]) -> list[Any]:
+    """The model classes a generated function's `body` may be (several for a union body)."""
+    _, hints = _signature(fn)
+    return [o for o in _options(hints.get("body", Any)) if hasattr(o, "from_dict")]
+
+
 def _convert_one(text: str, tp: Any) -> Any:
     if tp is str or tp is Any:
         return text
@@ -171,6 +177,17 @@ def convert(name: str, values: list[str], tp: Any) -> Any:
 def to_model(data: Any, tp: Any, where: str = "--data") -> Any:
     """Build JSON into the operation's typed body model with the generated `from_dict`."""
     options = _options(tp)
+    models = [opt for opt in options if hasattr(opt, "from_dict")]
+    if len(models) > 1 and isinstance(data, dict):
+        # A union body: the member that accounts for every key, whatever the doc's member order.
+        from piwik_pro_api._unions import UnionMismatchError, parse_union
+
+        try:
+            return parse_union(data, [opt.from_dict for opt in models])
+        except UnionMismatchError as exc:
+            raise UsageError(
+                f"{where}: fits no body variant; closest is {exc.member}: {exc.path}: {exc.reason}"
+            ) from None
     last: Exception | None = None
     for opt in options:
         try:

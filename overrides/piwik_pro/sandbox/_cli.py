@@ -7,6 +7,7 @@ import logging
 import signal
 import sys
 import threading
+import warnings
 from types import FrameType
 
 
@@ -24,6 +25,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     try:
+        from piwik_pro_spec.docs import MissingDocsWarning
         from piwik_pro_spec.download import DownloadError
 
         from ._docs import SandboxDocs
@@ -36,10 +38,14 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 2
     try:
-        docs = SandboxDocs.load(args.docs)
+        with warnings.catch_warnings(record=True) as missing:
+            warnings.simplefilter("always", MissingDocsWarning)
+            docs = SandboxDocs.load(args.docs)
     except DownloadError as exc:
         print(f"piwik-pro sandbox: {exc}", file=sys.stderr)
         return 2
+    for warning in missing:  # docs this release lacks: served without them
+        print(f"piwik-pro sandbox: {warning.message}", file=sys.stderr)
     if not args.quiet:
         logging.basicConfig(format="%(message)s", level=logging.WARNING)
         logging.getLogger("piwik_pro.sandbox").setLevel(logging.DEBUG)

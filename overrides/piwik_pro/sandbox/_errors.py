@@ -16,16 +16,25 @@ def error_object(
     detail: str | None = None,
     pointer: str | None = None,
     parameter: str | None = None,
+    header: str | None = None,
 ) -> dict[str, Any]:
+    """A complete JSON:API error object: `status`, `title`, `detail` and `source` are always there.
+
+    Without a `detail` the title serves as one; without a pointer, parameter or
+    header the source is the whole request document (`{"pointer": ""}`).
+    """
     error: dict[str, Any] = {"status": str(status), "title": title}
     if code is not None:
         error["code"] = code
-    if detail is not None:
-        error["detail"] = detail
+    error["detail"] = detail if detail is not None else title
     if pointer is not None:
         error["source"] = {"pointer": pointer}
     elif parameter is not None:
         error["source"] = {"parameter": parameter}
+    elif header is not None:
+        error["source"] = {"header": header}
+    else:
+        error["source"] = {"pointer": ""}
     return error
 
 
@@ -53,9 +62,12 @@ class ApiError(Exception):
         detail: str | None = None,
         pointer: str | None = None,
         parameter: str | None = None,
+        header: str | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> ApiError:
-        error = error_object(status, title, code=code, detail=detail, pointer=pointer, parameter=parameter)
+        error = error_object(
+            status, title, code=code, detail=detail, pointer=pointer, parameter=parameter, header=header
+        )
         return cls(status, [error], headers)
 
     def body(self) -> dict[str, Any]:

@@ -275,7 +275,7 @@ class Sandbox:
         if not op.public or "authorization" in raw.headers:
             problem = self.check_token(raw.headers.get("authorization"))
             if problem is not None and not op.public:
-                raise ApiError.of(401, problem, headers={"WWW-Authenticate": "Bearer"})
+                raise ApiError.of(401, problem, header="Authorization", headers={"WWW-Authenticate": "Bearer"})
         media = check_content_type(self.docs, op, raw.headers.get("content-type"), raw.body)
         body = parse_body(self.docs, op, media, raw.body, raw.headers.get("content-type"))
         call = Call(op, op.method, raw.path, path_params, raw.query, raw.headers, raw.body, media, body)

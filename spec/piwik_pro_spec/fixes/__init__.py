@@ -49,6 +49,7 @@ from . import (
     schema_order,
     single_member_unions,
     swagger2,
+    union_discriminators,
     union_order,
     union_overlap,
 )
@@ -75,6 +76,7 @@ RULES: tuple[ModuleType, ...] = (
     multipart_files,
     examples_conform,
     patches,
+    union_discriminators,
     union_overlap,
     required_undeclared,
     parameter_examples,
