@@ -197,12 +197,22 @@ def _run(args: argparse.Namespace) -> int:
             incomplete[src.package] = str(exc)
     _report_fixes(docs, args.reports, args.verbose, len(unchanged))
 
+    # A missing doc with no package in the output has nothing to keep or delete (a release that never
+    # had it, or a fresh checkout): it is left out of the output and the lock, and the run still succeeds.
+    absent = [p for p in removed if not (output / generate.ROOT_PACKAGE / p).is_dir()]
+    dropped = set(removed) if args.allow_removals else set(absent)
+
     # 2. lock and change report
-    new_lock, report = _lock_and_report(args, sources, docs, unchanged, removed, old_lock, pipeline)
+    new_lock, report = _lock_and_report(args, sources, docs, unchanged, removed, dropped, old_lock, pipeline)
     if args.check:
         return 0 if report.is_empty else 1
 
-    kept_removed = [] if args.allow_removals else removed
+    if absent:
+        _say(
+            f"\n{len(absent)} doc(s) listed in {SOURCES_FILE.name} are not in this source: {', '.join(absent)}. "
+            "No package is generated for them."
+        )
+    kept_removed = [p for p in removed if p not in dropped]
     if kept_removed:
         _say(
             f"\n{len(kept_removed)} doc(s) missing upstream: {', '.join(kept_removed)}. Their packages and lock "
@@ -304,6 +314,7 @@ def _lock_and_report(
     docs: dict[str, Doc],
     unchanged: dict[str, dict[str, Any]],
     removed: list[str],
+    dropped: set[str],
     old: dict[str, Any] | None,
     pipeline: dict[str, Any],
 ) -> tuple[dict[str, Any], Any]:
@@ -315,7 +326,7 @@ def _lock_and_report(
             entries[src.package] = lock.doc_entry(src.package, src.file, d.raw, d.fixed)
         elif src.package in unchanged:
             entries[src.package] = unchanged[src.package]
-        elif src.package in removed and args.allow_removals:
+        elif src.package in dropped:  # missing, and its package goes (or never existed)
             continue
         elif src.package in old_entries:  # not selected (--only), or missing and kept
             entries[src.package] = old_entries[src.package]

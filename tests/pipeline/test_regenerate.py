@@ -400,6 +400,20 @@ def test_removed_doc_is_kept_unless_removals_are_allowed(
     assert "notes" not in json.loads(workspace.lock.read_text())["docs"]
 
 
+def test_doc_missing_from_a_fresh_output_is_left_out_and_the_run_succeeds(
+    workspace: Workspace, served: str, capsys: pytest.CaptureFixture[str]
+):
+    # A release that never had the doc (or a fresh checkout): nothing to keep, nothing to approve.
+    (workspace.docs / "notes_api.json").unlink()
+    run = workspace.run(capsys=capsys, source=served)
+    assert run.code == 0, run.out
+    assert "are not in this source: notes" in run.out
+    assert "missing upstream" not in run.out
+    assert not (workspace.package / "notes").exists()
+    assert (workspace.package / "gadgets").is_dir()
+    assert "notes" not in json.loads(workspace.lock.read_text())["docs"]
+
+
 def test_empty_doc_counts_as_removed(workspace: Workspace, capsys: pytest.CaptureFixture[str]):
     assert workspace.run(capsys=capsys).code == 0
     (workspace.docs / "notes_api.json").write_bytes(b"")
