@@ -409,7 +409,10 @@ def _kinds(doc: dict[str, Any], path: str) -> list[list[str]]:
         props = member["properties"]
         if "data" in props:
             props = props["data"]["properties"]["attributes"]["properties"]
-        out.append(props.get("kind", props.get("shape", {})).get("enum"))
+        prop = props.get("kind", props.get("shape", {}))
+        if "$ref" in prop:  # merge-models hoists identical enums into one component
+            prop = doc["components"]["schemas"][prop["$ref"].rsplit("/", 1)[-1]]
+        out.append(prop.get("enum"))
     return out
 
 
