@@ -73,7 +73,7 @@ def lint(session: nox.Session) -> None:
 def bench(session: nox.Session) -> None:
     """Benchmarks, each printed beside a baseline measured in the same run."""
     _require_generated(session)
-    session.install(OPENAPI_PYTHON_CLIENT, RUFF, *PYTEST)
+    session.install(OPENAPI_PYTHON_CLIENT, RUFF, "build", *PYTEST)
     _install_project(session, "sandbox")
     session.run("python", "-m", "tests.bench", *session.posargs)
 

@@ -299,7 +299,8 @@ class _BaseClient:
                 raise AttributeError(name)
             from ._operations import no_such_attribute
 
-            raise no_such_attribute(type(self).__name__, self, name, "attribute or API", "the APIs are")
+            apis = AsyncApis if isinstance(self, AsyncPiwikPro) else SyncApis
+            raise no_such_attribute(type(self).__name__, self, name, "attribute or API", "the APIs are", apis)
 
     def _operation(self, operation: str | OperationInfo | Any) -> OperationInfo:
         if isinstance(operation, OperationInfo):

@@ -220,14 +220,17 @@ def _match_path(method: str, path: str) -> OperationInfo | None:
     return None
 
 
-def no_such_attribute(where: str, obj: object, name: str, what: str, listing: str) -> AttributeError:
+def no_such_attribute(
+    where: str, obj: object, name: str, what: str, listing: str, of: type | None = None
+) -> AttributeError:
     """The error for `<where>.<name>` when there is no such attribute: close matches and what there is.
 
-    Static checkers see the typed attributes; this message is for the REPL and untyped code.
+    Static checkers see the typed attributes; this message is for the REPL and untyped code. The
+    choices are the public names of `of` (default: the object's class).
     """
     import difflib
 
-    names = sorted(n for n in dir(type(obj)) if not n.startswith("_"))
+    names = sorted(n for n in dir(of or type(obj)) if not n.startswith("_"))
     close = difflib.get_close_matches(name, names, n=3)
     hint = f" (did you mean {', '.join(close)}?)" if close else ""
     return AttributeError(f"{where} has no {what} {name!r}{hint}; {listing}: {', '.join(names)}")
