@@ -26,6 +26,24 @@ from tests.typing import _harness
 
 WARM_RUNS = 3
 BASELINE = "user_code_httpx.py"
+PROBE_RUNS = 7
+APP_ID = "00000000-0000-4000-8000-000000000001"
+
+# The tags "list" call up to the request it would send, in a fresh interpreter from the installed wheel:
+# through the typed resource (import piwik_pro, PiwikPro, pp.tag_manager.tags.list_tags) against the
+# endpoint module alone (what tests/bench/bench_import.py measures).
+_PROBE = """
+import importlib, sys, time
+start = time.perf_counter()
+if sys.argv[1] == "typed":
+    from piwik_pro import PiwikPro
+    pp = PiwikPro("acme.piwik.pro", token="t")
+    op = pp.tag_manager.tags.list_tags
+module = importlib.import_module("piwik_pro_api.tag_manager_tags.api.tags.list_tags")
+module._get_kwargs(sys.argv[2])
+elapsed = time.perf_counter() - start
+print(elapsed, len([m for m in sys.modules if ".models." in m]))
+"""
 
 
 def _timed(env: _harness.Env, script: str, cache: str) -> tuple[float, float]:
@@ -49,6 +67,23 @@ def _measure(env: _harness.Env, script: str) -> tuple[tuple[float, float], tuple
     cold = _timed(env, script, cache)
     warm = [_timed(env, script, cache) for _ in range(WARM_RUNS)]
     return cold, (statistics.median(w for w, _ in warm), statistics.median(c for _, c in warm))
+
+
+def _first_call(env: _harness.Env) -> None:
+    runs: dict[str, list[float]] = {"endpoint": [], "typed": []}
+    models: dict[str, int] = {}
+    for _ in range(PROBE_RUNS + 1):  # the first round warms the bytecode caches
+        for kind in runs:
+            proc = subprocess.run(
+                [str(env.python), "-c", _PROBE, kind, APP_ID], capture_output=True, text=True, check=True
+            )
+            seconds, count = proc.stdout.split()
+            runs[kind].append(float(seconds))
+            models[kind] = int(count)
+    print(f"\nthe tags 'list' call up to its request, fresh interpreter, installed wheel, median of {PROBE_RUNS}")
+    for kind, label in (("endpoint", "endpoint module (baseline)"), ("typed", "pp.tag_manager.tags.list_tags")):
+        median = statistics.median(runs[kind][1:])
+        print(f"{label:<32} {median:7.3f} s  {models[kind]:>3} model modules")
 
 
 def main() -> int | None:
@@ -75,6 +110,7 @@ def main() -> int | None:
         print(
             f"targets on CPU time: {'met' if met else 'NOT met'} (cold {ours_cold_cpu:.1f} s, warm {ours_warm_cpu:.2f} s)"
         )
+        _first_call(env)
         return None
     finally:
         _harness.remove(env)
