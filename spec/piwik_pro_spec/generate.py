@@ -104,8 +104,20 @@ def _prefer(media: list[str]) -> str | None:
     return media[0]
 
 
+_PLACEHOLDER = re.compile(r"\{[^}]*\}")
+
+
+def _path_item(doc: dict[str, Any], path: str) -> Any:
+    """The doc's path item for the generator's path (which spells placeholders as Python names: {user_id})."""
+    paths = doc.get("paths", {})
+    if path in paths:
+        return paths[path]
+    shape = _PLACEHOLDER.sub("{}", path)
+    return next((item for key, item in sorted(paths.items()) if _PLACEHOLDER.sub("{}", key) == shape), {})
+
+
 def _operation_facts(doc: dict[str, Any], path: str, method: str) -> dict[str, Any]:
-    item = doc.get("paths", {}).get(path, {})
+    item = _path_item(doc, path)
     op = item.get(method, {}) if isinstance(item, dict) else {}
     responses = op.get("responses", {}) if isinstance(op, dict) else {}
     success: list[int] = []

@@ -39,7 +39,7 @@ if sys.argv[1] == "typed":
     from piwik_pro import PiwikPro
     pp = PiwikPro("acme.piwik.pro", token="t")
     op = pp.tag_manager.tags.list_tags
-module = importlib.import_module("piwik_pro_api.tag_manager_tags.api.tags.list_tags")
+module = importlib.import_module(sys.argv[3])
 module._get_kwargs(sys.argv[2])
 elapsed = time.perf_counter() - start
 print(elapsed, len([m for m in sys.modules if ".models." in m]))
@@ -69,13 +69,22 @@ def _measure(env: _harness.Env, script: str) -> tuple[tuple[float, float], tuple
     return cold, (statistics.median(w for w, _ in warm), statistics.median(c for _, c in warm))
 
 
+_FIND_MODULE = """
+from piwik_pro_api._index import OPERATIONS
+print(next(o["module"] for o in OPERATIONS if o["doc"] == "tag_manager_tags" and o["name"] == "list_tags"))
+"""
+
+
 def _first_call(env: _harness.Env) -> None:
+    module = subprocess.run(
+        [str(env.python), "-c", _FIND_MODULE], capture_output=True, text=True, check=True
+    ).stdout.strip()
     runs: dict[str, list[float]] = {"endpoint": [], "typed": []}
     models: dict[str, int] = {}
     for _ in range(PROBE_RUNS + 1):  # the first round warms the bytecode caches
         for kind in runs:
             proc = subprocess.run(
-                [str(env.python), "-c", _PROBE, kind, APP_ID], capture_output=True, text=True, check=True
+                [str(env.python), "-c", _PROBE, kind, APP_ID, module], capture_output=True, text=True, check=True
             )
             seconds, count = proc.stdout.split()
             runs[kind].append(float(seconds))

@@ -36,6 +36,7 @@ USER_ID = UUID(USER["id"])
 
 
 class _Answer:
+    accept: str | None = None  # the Accept header of the last request
     status = 200
     content_type: str | None = JSON_API
     body = LIST
@@ -47,6 +48,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _reply(self) -> None:
         a = self.answer
+        a.accept = self.headers.get("Accept")
         self.send_response(a.status)
         if a.content_type is not None:
             self.send_header("Content-Type", a.content_type)
@@ -100,6 +102,15 @@ def test_an_undocumented_2xx_is_an_unexpected_status(server: tuple[str, _Answer]
     assert response.status_code == status
     with pytest.raises(UnexpectedStatusError):
         response.parsed  # noqa: B018  ... but the success value is not there
+
+
+def test_operations_on_paths_with_renamed_placeholders_send_the_docs_accept(
+    server: tuple[str, _Answer], pp: PiwikPro
+) -> None:
+    # The doc spells the path /api/users/v2/{userId}; the generated function's is {user_id}.
+    server[1].body = json.dumps({"data": USER}).encode()
+    assert pp.users.get_user(user_id=USER_ID).data
+    assert server[1].accept == JSON_API
 
 
 def test_a_redirect_is_an_unexpected_status(server: tuple[str, _Answer], pp: PiwikPro) -> None:
