@@ -445,6 +445,16 @@ def _generate_doc(package: str, accessor: str, doc_json: bytes, out_root: Path, 
     # The template imports Response/UNSET/Unset itself.
     resource_imports = {i for i in resource_imports if not i.startswith("from ..types ") or "File" in i}
     eager_r, lazy_r = _split_model_imports(resource_imports, enum_modules)
+    # Only the enums a default value names run at import time; the rest are annotations (TYPE_CHECKING).
+    defaults = " ".join(
+        _s(p.default.python_code)
+        for r in resources
+        for p in r["endpoint"].list_all_parameters()
+        if getattr(p, "default", None) is not None
+    )
+    used = set(re.findall(r"\b\w+\b", defaults))
+    annotation_only = {i for i in eager_r if _MODELS_IMPORT.match(i) and i.split(" import ")[-1] not in used}
+    eager_r, lazy_r = eager_r - annotation_only, lazy_r | annotation_only
     resources.sort(key=lambda r: r["name"])
     (pkg_dir / "resources.py").write_text(
         env.get_template("resources.py.jinja").render(
