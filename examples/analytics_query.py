@@ -1,7 +1,7 @@
 """Analytics: sessions and page views per day for the last 7 days of one site.
 
 The query API takes plain JSON (not JSON:API); the client picks the right content type
-from the operation, also for a raw `pp.request` call.
+from the operation. The result is typed: rows are objects or arrays (the API sends arrays).
 Runs against the sandbox or a real account (PIWIK_PRO_HOST / _CLIENT_ID / _CLIENT_SECRET).
 """
 
@@ -33,14 +33,10 @@ def main() -> None:
         }
     )
     with PiwikPro.from_env() as pp:
-        # The doc declares result rows as objects, but the API returns each row as an array,
-        # so the generated response model cannot read them: send the typed body with the raw
-        # call (same token, retries, typed errors) and read the JSON as it comes.
-        response = pp.request("POST", "/api/analytics/v1/query/", json=query.to_dict())
-        report = response.json()
-        print(f"{report['meta']['count']} row(s)")
-        for row in report["data"]:
-            print(row)
+        report = pp.analytics.execute_query(body=query)  # ExecuteQueryResponse200; error statuses raise
+        print(f"{report.meta.count if report.meta else 0} row(s)")
+        for row in report.data or []:
+            print(row if isinstance(row, list) else row.to_dict())
 
 
 if __name__ == "__main__":

@@ -7,31 +7,39 @@ as `client=` to any generated endpoint function; the generated `*_detailed`
 functions call `get_httpx_client()`, whose transport adds retries and whose auth
 adds the token.
 
-Operations are reached through the accessors of `piwik_pro_api._index`
-(`pp.users.list_users(...)`, `pp.tag_manager.tags.list_tags(...)`), imported on
-first use.
+Operations are typed attributes generated per doc (`piwik_pro_api._resources`:
+`pp.users.list_users(...)`, `pp.tag_manager.tags.list_tags(...)`); a doc's
+resources and endpoint modules are imported when first reached.
 """
 
 from __future__ import annotations
 
-import contextlib
-import inspect
 import ipaddress
 import json as jsonlib
 import os
 import re
 import threading
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 
 from ._auth import ClientCredentialsAuth, StaticTokenAuth, Token, TokenStore, _TokenCache, drive_async, drive_sync
 from ._base import raise_for_status
 from ._logging import setup_from_env
-from ._operations import JSON_API, OperationInfo, docs, find_operation, match_path, operations
+from ._operations import JSON_API, OperationInfo, find_operation, match_path
 from ._pagination import apaginate, paginate
 from ._retry import DEFAULT_MAX_RESPONSE_BYTES, AsyncRetryTransport, RetryTransport
+
+if TYPE_CHECKING:
+    from piwik_pro_api._resources import AsyncApis, SyncApis
+else:
+    try:
+        from piwik_pro_api._resources import AsyncApis, SyncApis
+    except ModuleNotFoundError as exc:  # not generated yet: request() and fetch_token() still work
+        if exc.name not in ("piwik_pro_api", "piwik_pro_api._resources"):
+            raise
+        SyncApis = AsyncApis = object
 
 __all__ = ["DEFAULT_TIMEOUT", "AsyncPiwikPro", "PiwikPro"]
 
@@ -225,7 +233,6 @@ class _BaseClient:
         self.timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
         self._sync_client: httpx.Client | None = None
         self._async_client: httpx.AsyncClient | None = None
-        self._namespaces: dict[str, Any] = {}
 
     @classmethod
     def from_env(cls: type[_Self], **kwargs: Any) -> _Self:
@@ -272,7 +279,6 @@ class _BaseClient:
             copy.timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
         copy._sync_client = None
         copy._async_client = None
-        copy._namespaces = {}
         return copy
 
     def __repr__(self) -> str:
@@ -365,34 +371,28 @@ class _BaseClient:
 
     # -- operations -------------------------------------------------------------------------
 
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith("_"):
-            raise AttributeError(name)
-        try:
-            return _namespace(self, name)
-        except AttributeError:
-            raise AttributeError(
-                f"{type(self).__name__} has no attribute or API {name!r}; the APIs are: "
-                + ", ".join(sorted(_accessor_roots()))
-            ) from None
+    if not TYPE_CHECKING:  # static checkers must see only the typed attributes (a typo is an error there)
 
-    def __dir__(self) -> list[str]:
-        names = set(super().__dir__())
-        with contextlib.suppress(ModuleNotFoundError):
-            names.update(_accessor_roots())
-        return sorted(names)
+        def __getattr__(self, name: str) -> Any:
+            if name.startswith("_"):
+                raise AttributeError(name)
+            from ._operations import no_such_attribute
+
+            apis = AsyncApis if isinstance(self, AsyncPiwikPro) else SyncApis
+            raise no_such_attribute(type(self).__name__, self, name, "attribute or API", "the APIs are", apis)
 
     def _operation(self, operation: str | OperationInfo | Any) -> OperationInfo:
         if isinstance(operation, OperationInfo):
             return operation
-        if isinstance(operation, _BoundOperation):
-            return operation.info
+        qualified = getattr(operation, "operation", None)  # pp.users.list_users (a generated resource operation)
+        if isinstance(qualified, str):
+            return find_operation(qualified)
         if isinstance(operation, str):
             return find_operation(operation)
         raise TypeError(f"operation must be a name, an OperationInfo or pp.<api>.<operation>, not {operation!r}")
 
 
-class PiwikPro(_BaseClient):
+class PiwikPro(_BaseClient, SyncApis):
     """The Piwik PRO API client (sync). `AsyncPiwikPro` is its async twin.
 
     >>> with PiwikPro("https://acme.piwik.pro", client_id, client_secret) as pp:
@@ -455,7 +455,7 @@ class PiwikPro(_BaseClient):
         return paginate(info, detailed, kwargs)
 
 
-class AsyncPiwikPro(_BaseClient):
+class AsyncPiwikPro(_BaseClient, AsyncApis):
     """The async twin of PiwikPro: operations are coroutines, paginate() is an async iterator."""
 
     async def __aenter__(self) -> AsyncPiwikPro:
@@ -510,147 +510,9 @@ class AsyncPiwikPro(_BaseClient):
         return apaginate(info, detailed, kwargs)
 
 
-# -- accessors: pp.users, pp.tag_manager.tags, ... ---------------------------------------------
-
-
 def _token_to_replace(cache: _TokenCache, force_refresh: bool) -> str | None:
     """With force_refresh, the token a refresh must replace (the store is consulted first)."""
     if not force_refresh:
         return None
     current = cache.fresh()
     return current.access_token if current is not None else None
-
-
-def _accessor_paths() -> set[str]:
-    paths: set[str] = set()
-    for doc in docs():
-        parts = doc.accessor.split(".")
-        paths.update(".".join(parts[: i + 1]) for i in range(len(parts)))
-    return paths
-
-
-def _accessor_roots() -> set[str]:
-    return {p.split(".")[0] for p in _accessor_paths()}
-
-
-_ops_cache: dict[str, dict[str, OperationInfo]] = {}
-
-
-def _operations_of(accessor: str) -> dict[str, OperationInfo]:
-    if not _ops_cache:
-        table: dict[str, dict[str, OperationInfo]] = {}
-        for op in operations():
-            table.setdefault(op.accessor, {})[op.name] = op
-        _ops_cache.update(table)
-    return _ops_cache.get(accessor, {})
-
-
-def _namespace(client: _BaseClient, path: str) -> _Namespace:
-    found: _Namespace | None = client._namespaces.get(path)
-    if found is None:
-        if path not in _accessor_paths():
-            raise AttributeError(path)
-        found = client._namespaces[path] = _Namespace(client, path)
-    return found
-
-
-class _Namespace:
-    """One API (`pp.users`) or a group of them (`pp.tag_manager`); operations are its attributes."""
-
-    def __init__(self, client: _BaseClient, path: str) -> None:
-        self._client = client
-        self._path = path
-        self._bound: dict[str, _BoundOperation] = {}
-
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith("_"):
-            raise AttributeError(name)
-        bound = self._bound.get(name)
-        if bound is not None:
-            return bound
-        info = _operations_of(self._path).get(name)
-        if info is not None:
-            cls = AsyncOperation if isinstance(self._client, AsyncPiwikPro) else Operation
-            bound = self._bound[name] = cls(self._client, info)
-            return bound
-        try:
-            return _namespace(self._client, f"{self._path}.{name}")
-        except AttributeError:
-            pass
-        choices = ", ".join(sorted(self._children())) or "(none)"
-        raise AttributeError(f"pp.{self._path} has no operation or API {name!r}; it has: {choices}")
-
-    def _children(self) -> set[str]:
-        prefix = self._path + "."
-        subs = {p[len(prefix) :].split(".")[0] for p in _accessor_paths() if p.startswith(prefix)}
-        return subs | set(_operations_of(self._path))
-
-    def __dir__(self) -> list[str]:
-        return sorted(self._children())
-
-    def __repr__(self) -> str:
-        return f"<piwik_pro API pp.{self._path}: {len(_operations_of(self._path))} operations>"
-
-
-class _BoundOperation:
-    """An operation bound to a client; signature and docs come from the generated function."""
-
-    def __init__(self, client: _BaseClient, info: OperationInfo) -> None:
-        self._client = client
-        self.info = info
-        self._module: Any = None
-
-    @property
-    def module(self) -> Any:
-        if self._module is None:
-            self._module = self.info.load()
-        return self._module
-
-    @property
-    def __doc__(self) -> str | None:  # type: ignore[override]
-        return inspect.getdoc(self.module.sync)
-
-    @property
-    def __signature__(self) -> inspect.Signature:
-        sig = inspect.signature(self.module.sync)
-        return sig.replace(parameters=[p for p in sig.parameters.values() if p.name != "client"])
-
-    def __repr__(self) -> str:
-        i = self.info
-        return f"<operation pp.{i.accessor}.{i.name}: {i.method} {i.path}>"
-
-
-class Operation(_BoundOperation):
-    """`pp.<api>.<operation>(**kwargs)` returns the parsed result; `.detailed(**kwargs)` the full Response."""
-
-    def __call__(self, **kwargs: Any) -> Any:
-        response = self.module.sync_detailed(client=self._client, **kwargs)
-        raise_for_status(response)
-        return response.parsed
-
-    def detailed(self, **kwargs: Any) -> Any:
-        """The generated `sync_detailed`: the full Response (status_code, content, headers, parsed); never raises for status."""
-        return self.module.sync_detailed(client=self._client, **kwargs)
-
-    def paginate(self, **kwargs: Any) -> Iterator[Any]:
-        client = self._client
-        assert isinstance(client, PiwikPro)
-        return client.paginate(self.info, **kwargs)
-
-
-class AsyncOperation(_BoundOperation):
-    """The async twin of Operation: calling it returns a coroutine."""
-
-    async def __call__(self, **kwargs: Any) -> Any:
-        response = await self.module.asyncio_detailed(client=self._client, **kwargs)
-        raise_for_status(response)
-        return response.parsed
-
-    async def detailed(self, **kwargs: Any) -> Any:
-        """The generated `asyncio_detailed`: the full Response; never raises for status."""
-        return await self.module.asyncio_detailed(client=self._client, **kwargs)
-
-    def paginate(self, **kwargs: Any) -> AsyncIterator[Any]:
-        client = self._client
-        assert isinstance(client, AsyncPiwikPro)
-        return client.paginate(self.info, **kwargs)

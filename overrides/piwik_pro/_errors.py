@@ -126,7 +126,7 @@ class APIStatusError(PiwikProError):
         status_code: int,
         headers: httpx.Headers,
         errors: list[ErrorDetail],
-        body: Any,
+        body: object,
         body_snippet: str | None,
         response: httpx.Response | None = None,
     ) -> None:
@@ -135,7 +135,7 @@ class APIStatusError(PiwikProError):
         self.headers = headers
         self.request_id = _request_id(headers)
         self.errors = errors
-        self.body = body  # parsed JSON, or None when the body was not JSON
+        self.body: object = body  # parsed JSON, or None when the body was not JSON
         self.body_snippet = body_snippet
         self.response = response
 

@@ -22,6 +22,7 @@ __all__ = [
     "docs",
     "find_operation",
     "match_path",
+    "no_such_attribute",
     "operations",
 ]
 
@@ -217,3 +218,19 @@ def _match_path(method: str, path: str) -> OperationInfo | None:
         if op_method == method and pattern.match(path):
             return op
     return None
+
+
+def no_such_attribute(
+    where: str, obj: object, name: str, what: str, listing: str, of: type | None = None
+) -> AttributeError:
+    """The error for `<where>.<name>` when there is no such attribute: close matches and what there is.
+
+    Static checkers see the typed attributes; this message is for the REPL and untyped code. The
+    choices are the public names of `of` (default: the object's class).
+    """
+    import difflib
+
+    names = sorted(n for n in dir(of or type(obj)) if not n.startswith("_"))
+    close = difflib.get_close_matches(name, names, n=3)
+    hint = f" (did you mean {', '.join(close)}?)" if close else ""
+    return AttributeError(f"{where} has no {what} {name!r}{hint}; {listing}: {', '.join(names)}")

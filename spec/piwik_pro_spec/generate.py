@@ -105,8 +105,20 @@ def _prefer(media: list[str]) -> str | None:
     return media[0]
 
 
+_PLACEHOLDER = re.compile(r"\{[^}]*\}")
+
+
+def _path_item(doc: dict[str, Any], path: str) -> Any:
+    """The doc's path item for the generator's path (which spells placeholders as Python names: {user_id})."""
+    paths = doc.get("paths", {})
+    if path in paths:
+        return paths[path]
+    shape = _PLACEHOLDER.sub("{}", path)
+    return next((item for key, item in sorted(paths.items()) if _PLACEHOLDER.sub("{}", key) == shape), {})
+
+
 def _operation_facts(doc: dict[str, Any], path: str, method: str) -> dict[str, Any]:
-    item = doc.get("paths", {}).get(path, {})
+    item = _path_item(doc, path)
     op = item.get(method, {}) if isinstance(item, dict) else {}
     responses = op.get("responses", {}) if isinstance(op, dict) else {}
     success: list[int] = []
@@ -137,6 +149,73 @@ def _pagination(query_names: list[str]) -> str | None:
     if "page" in names and names & {"size", "page_size", "per_page", "limit"}:
         return "page"
     return None
+
+
+# --- what a success is --------------------------------------------------------
+
+
+def _success_responses(endpoint: Any) -> list[Any]:
+    """The documented 2xx responses (a `default` stands for them when the doc lists none)."""
+    found = [
+        r
+        for r in endpoint.responses.patterns
+        if r.status_code.range is not None and r.status_code.range[0] >= 200 and r.status_code.range[1] <= 299
+    ]
+    if not found and endpoint.responses.default is not None:
+        found = [endpoint.responses.default]
+    return found
+
+
+def _status_range(response: Any) -> tuple[int, int]:
+    return response.status_code.range or (200, 299)
+
+
+def _success_facts(endpoint: Any) -> dict[str, Any]:
+    """What the templates need to accept only a documented success (see piwik_pro._responses)."""
+    responses = _success_responses(endpoint)
+    codes = sorted({low for low, high in map(_status_range, responses) if low == high})
+    spans = sorted({(low, high) for low, high in map(_status_range, responses) if low != high})
+    if spans:
+        parts = [f"*range({low}, {high + 1})" for low, high in spans] + [str(c) for c in codes]
+        statuses = f"frozenset(({', '.join(parts)},))"
+    else:
+        statuses = "(" + "".join(f"{c}, " for c in codes).rstrip(" ") + ")"
+    types: set[str] = set()
+    bodies: list[str] = []
+    for response in sorted(responses, key=_status_range):
+        attribute = response.source["attribute"]
+        types.add("None" if attribute == "None" else _s(response.prop.get_type_string()))
+        content = getattr(response.data, "content", None) or {}
+        media = tuple(sorted(_s(m) for m in content)) if attribute != "None" else ()
+        text = attribute in ("response.json()", "response.text")
+        low, high = _status_range(response)
+        bodies.append(f"({low}, {high}, {media!r}, {text})")
+    ordered = sorted(types - {"None"}) + (["None"] if "None" in types else [])
+    return {
+        "success_responses": sorted(responses, key=_status_range),
+        "success_statuses": statuses,
+        "success_bodies": "(" + "".join(f"{b}, " for b in bodies).rstrip(" ") + ")",
+        "success_type": " | ".join(ordered) or "None",
+        "success_codes": codes or [c for low, high in spans for c in (low,)],
+    }
+
+
+def _page_item(endpoint: Any, model_cls: Any) -> tuple[str, set[str]] | None:
+    """(type, imports) of the items a list operation's success carries in `data` (or as a list)."""
+    from openapi_python_client.parser.properties import ListProperty
+
+    responses = [r for r in _success_responses(endpoint) if r.source["attribute"] != "None"]
+    if len(responses) != 1:
+        return None
+    prop = responses[0].prop
+    if isinstance(prop, model_cls):
+        data = next((p for p in (*prop.required_properties, *prop.optional_properties) if _s(p.name) == "data"), None)
+        prop = data
+    if not isinstance(prop, ListProperty):
+        return None
+    inner = prop.inner_property
+    imports = set(inner.get_imports(prefix=".")) | set(inner.get_lazy_imports(prefix="."))
+    return _s(inner.get_type_string(no_optional=True)), imports
 
 
 # --- rendering ----------------------------------------------------------------
@@ -469,6 +548,8 @@ def _generate_doc(package: str, accessor: str, doc_json: bytes, out_root: Path, 
         globals={"isbool": lambda obj: obj.get_base_type_string() == strings.PythonCode("bool")},
     )
     tags: dict[str, str] = {}
+    resources: list[dict[str, Any]] = []
+    resource_imports: set[str] = set()
     for tag, collection in sorted(data.endpoint_collections_by_tag.items()):
         tag_dir = pkg_dir / "api" / str(tag)
         tag_dir.mkdir()
@@ -478,24 +559,71 @@ def _generate_doc(package: str, accessor: str, doc_json: bytes, out_root: Path, 
             name = str(strings.PythonIdentifier(endpoint.name, config.field_prefix))
             path = endpoint.path.get_untrusted_value()
             facts = _operation_facts(doc, path, endpoint.method)
+            success = _success_facts(endpoint)
+            if not facts["success_status"]:  # the parse knows the statuses even where the path lookup failed
+                facts["success_status"] = success["success_codes"]
             eager, lazy = _split_model_imports(_reroot_types(set(endpoint.relative_imports)), enum_modules)
             lazy |= _dict_body_imports(endpoint)
             # The template imports Response/UNSET/Unset itself.
             eager = {i for i in eager if not _TYPES_IMPORT.match(i) or "File" in i}
             (tag_dir / f"{name}.py").write_text(
                 endpoint_template.render(
-                    endpoint=endpoint, accept=facts["accept"], eager_imports=eager, lazy_imports=lazy
+                    endpoint=endpoint, accept=facts["accept"], eager_imports=eager, lazy_imports=lazy, **success
                 ),
                 encoding="utf-8",
             )
             modules[name] = name
-            result.operations.append(_index_entry(package, accessor, str(tag), name, endpoint, facts, ModelProperty))
+            entry = _index_entry(package, accessor, str(tag), name, endpoint, facts, ModelProperty)
+            result.operations.append(entry)
+            item = _page_item(endpoint, ModelProperty) if entry["pagination"] else None
+            resource_imports.update(_resource_imports(endpoint.relative_imports))
+            if item is not None:
+                resource_imports.update(item[1])
+            resources.append(
+                {
+                    "endpoint": endpoint,
+                    "name": name,
+                    "class_name": _camel(name),
+                    "module": f".api.{tag}",
+                    "qualified": f"{package}.{name}",
+                    "summary": facts["summary"],
+                    "success_type": success["success_type"],
+                    "item_type": None if item is None else item[0],
+                    "paginated": bool(entry["pagination"]),
+                }
+            )
         (tag_dir / "__init__.py").write_text(
             _lazy_package_init(f"Operations tagged {tag}: each module is imported on first access.", modules, []),
             encoding="utf-8",
         )
     (pkg_dir / "api" / "__init__.py").write_text(
         _lazy_package_init(f"Operations of {package}, by tag.", tags, []), encoding="utf-8"
+    )
+    # The template imports Response/UNSET/Unset itself.
+    resource_imports = {i for i in resource_imports if not i.startswith("from ..types ") or "File" in i}
+    eager_r, lazy_r = _split_model_imports(resource_imports, enum_modules)
+    # Only the enums a default value names run at import time; the rest are annotations (TYPE_CHECKING).
+    defaults = " ".join(
+        _s(p.default.python_code)
+        for r in resources
+        for p in r["endpoint"].list_all_parameters()
+        if getattr(p, "default", None) is not None
+    )
+    used = set(re.findall(r"\b\w+\b", defaults))
+    annotation_only = {i for i in eager_r if _MODELS_IMPORT.match(i) and i.split(" import ")[-1] not in used}
+    eager_r, lazy_r = eager_r - annotation_only, lazy_r | annotation_only
+    resources.sort(key=lambda r: r["name"])
+    (pkg_dir / "resources.py").write_text(
+        env.get_template("resources.py.jinja").render(
+            package=package,
+            accessor=accessor,
+            title=title,
+            class_name=resource_class(package),
+            operations=resources,
+            eager_imports=eager_r,
+            lazy_imports=lazy_r,
+        ),
+        encoding="utf-8",
     )
     (pkg_dir / "__init__.py").write_text(
         _lazy_package_init(
@@ -588,6 +716,32 @@ def _readable_parameter_names(data: Any, config: Any) -> str | None:
                         f"both become the keyword {str(param.python_name)!r}; rename one in a per-doc patch"
                     )
     return None
+
+
+_RELATIVE_IMPORT = re.compile(r"^from \.\.\.(models\.|types )")
+
+
+def _resource_imports(imports: set[str]) -> set[str]:
+    """An endpoint's imports as `<doc>/resources.py` spells them (`...models.x` -> `.models.x`)."""
+    out: set[str] = set()
+    for imp in imports:
+        m = _RELATIVE_IMPORT.match(imp)
+        if m is None:
+            out.add(imp)
+        elif m.group(1) == "types ":
+            out.add("from ..types " + imp[m.end() :])
+        else:
+            out.add("from .models." + imp[m.end() :])
+    return out
+
+
+def _camel(name: str) -> str:
+    return "".join(part[:1].upper() + part[1:] for part in re.split(r"[^0-9A-Za-z]+", name) if part)
+
+
+def resource_class(package: str) -> str:
+    """`tag_manager_tags` -> `TagManagerTagsResource` (its async twin is `AsyncTagManagerTagsResource`)."""
+    return _camel(package) + "Resource"
 
 
 _OBJECT_REPR = re.compile(r"<[\w.]+ object at 0x[0-9a-f]+>")
@@ -708,6 +862,107 @@ def render_root(out_root: Path, docs: dict[str, dict[str, Any]], operations: lis
         "",
     ]
     (root / "_index.py").write_text("\n".join(index), encoding="utf-8")
+    (root / "_resources.py").write_text(_render_resources_root(docs), encoding="utf-8")
+
+
+def _accessor_tree(docs: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """{"users": "users", "tag_manager": {"tags": "tag_manager_tags", ...}, ...}: leaves are packages."""
+    tree: dict[str, Any] = {}
+    for package, info in sorted(docs.items()):
+        parts = str(info.get("accessor") or package).split(".")
+        node = tree
+        for part in parts[:-1]:
+            child = node.setdefault(part, {})
+            if not isinstance(child, dict):
+                raise GenerationError(f"{package}: accessor {info.get('accessor')!r} nests under the API {part!r}")
+            node = child
+        if parts[-1] in node:
+            raise GenerationError(f"{package}: accessor {info.get('accessor')!r} is taken by another doc")
+        node[parts[-1]] = package
+    return tree
+
+
+def _docstring_text(text: str) -> str:
+    return text.replace("\\", "/").replace('"""', "'").strip()
+
+
+def _render_resources_root(docs: dict[str, dict[str, Any]]) -> str:
+    """`SyncApis`/`AsyncApis`, the typed API attributes of PiwikPro/AsyncPiwikPro, and the group classes
+    (`pp.tag_manager`, `pp.cdp`). Each property imports its doc's resources module on first use."""
+    tree = _accessor_tree(docs)
+    groups: list[tuple[str, dict[str, Any]]] = []  # (accessor path, children)
+
+    def collect(path: str, node: dict[str, Any]) -> None:
+        for name, child in sorted(node.items()):
+            if isinstance(child, dict):
+                sub = f"{path}.{name}" if path else name
+                groups.append((sub, child))
+                collect(sub, child)
+
+    collect("", tree)
+    out = [
+        '"""Typed API attributes of PiwikPro and AsyncPiwikPro (generated, do not edit).',
+        "",
+        "`pp.users` is `piwik_pro_api.users.resources.UsersResource`; groups such as `pp.tag_manager`",
+        "hold the docs that share a prefix. A doc's resources module is imported when first reached.",
+        '"""',
+        "",
+        "from __future__ import annotations",
+        "",
+        "from typing import TYPE_CHECKING",
+        "",
+        "if TYPE_CHECKING:",
+        "    from piwik_pro._client import AsyncPiwikPro, PiwikPro",
+    ]
+    out += [f"    from .{p}.resources import Async{resource_class(p)}, {resource_class(p)}" for p in sorted(docs)]
+    out += ["", '__all__ = ["AsyncApis", "SyncApis"]']
+
+    def group_class(path: str, is_async: bool) -> str:
+        return ("Async" if is_async else "") + _camel(path) + "Apis"
+
+    def properties(node: dict[str, Any], prefix: str, is_async: bool, self_type: str, client: str) -> list[str]:
+        lines: list[str] = []
+        for name, child in sorted(node.items()):
+            full = f"{prefix}.{name}" if prefix else name
+            if isinstance(child, dict):
+                cls = group_class(full, is_async)
+                lines += ["", "    @property", f"    def {name}({self_type}) -> {cls}:"]
+                lines += [
+                    f'        """The {full} APIs: {", ".join(sorted(child))}."""',
+                    f"        return {cls}({client})",
+                ]
+            else:
+                cls = ("Async" if is_async else "") + resource_class(child)
+                title = _docstring_text(str(docs[child].get("title") or child))
+                lines += ["", "    @property", f"    def {name}({self_type}) -> {cls}:"]
+                lines += [f'        """{title} (pp.{full})."""', f"        from .{child}.resources import {cls}", ""]
+                lines += [f"        return {cls}({client})"]
+        return lines
+
+    for is_async in (False, True):
+        kind = "AsyncPiwikPro" if is_async else "PiwikPro"
+        for path, children in groups:
+            cls = group_class(path, is_async)
+            out += ["", "", f"class {cls}:", f'    """pp.{path}: {", ".join(sorted(children))}."""', ""]
+            out += ['    __slots__ = ("_client",)', "", f"    def __init__(self, client: {kind}) -> None:"]
+            out += ["        self._client = client"]
+            out += properties(children, path, is_async, "self", "self._client")
+            out += ["", "    def __repr__(self) -> str:", f'        return "<piwik_pro APIs pp.{path}>"']
+            out += ["", "    if not TYPE_CHECKING:  # for the REPL; static checkers see only the typed attributes", ""]
+            out += ["        def __getattr__(self, name: str) -> object:"]
+            out += ["            from piwik_pro._operations import no_such_attribute", ""]
+            out += [f'            raise no_such_attribute("pp.{path}", self, name, "API", "it has")']
+        mixin = "AsyncApis" if is_async else "SyncApis"
+        out += [
+            "",
+            "",
+            f"class {mixin}:",
+            f'    """The APIs of {kind}: one attribute per doc, groups for shared prefixes."""',
+        ]
+        out += ["", "    __slots__ = ()"]
+        # The mixin's `self` is the client itself.
+        out += properties(tree, "", is_async, f"self: {kind}", "self")
+    return "\n".join(out) + "\n"
 
 
 def _literal(value: Any) -> str:

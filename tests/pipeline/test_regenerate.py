@@ -120,7 +120,7 @@ for op in OPERATIONS:
         assert "client" in inspect.signature(f).parameters
 
 calls = []
-def recording_raise_for_status(response):
+def recording_raise_for_status(response, success=None):
     calls.append(int(response.status_code))
     if response.status_code >= 400:
         raise RuntimeError(int(response.status_code))
@@ -498,8 +498,11 @@ class Client:
     def get_async_httpx_client(self): raise NotImplementedError
 
 detailed = get_gadget.sync_detailed("00000000-0000-0000-0000-000000000001", client=Client())
-print("detailed", int(detailed.status_code), detailed.parsed)
-def raising(response):
+try:
+    detailed.parsed  # parsed on first access: the typed error for an error status
+except Exception as exc:
+    print("detailed", int(detailed.status_code), type(exc).__name__)
+def raising(response, success=None):
     raise RuntimeError(f"typed error {int(response.status_code)}")
 base.raise_for_status = raising
 try:
@@ -508,7 +511,7 @@ except RuntimeError as exc:
     print(exc)
 """
     out = python_ok(code, workspace.output)
-    assert "detailed 404 None" in out
+    assert "detailed 404 NotFoundError" in out
     assert "typed error 404" in out
 
 

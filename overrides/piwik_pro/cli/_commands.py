@@ -381,6 +381,13 @@ def cmd_call(args: argparse.Namespace) -> int:
         if args.include and s.last_response is not None:
             sys.stdout.write(_http.status_block(s.last_response))
         raise_for_status(response)
+        if misfit is None:
+            from piwik_pro._errors import APIResponseValidationError, UnexpectedStatusError
+
+            try:  # the typed value is parsed on first access; a body unlike the doc raises here
+                response.parsed  # noqa: B018
+            except (APIResponseValidationError, UnexpectedStatusError) as exc:
+                misfit = exc.__cause__ if isinstance(exc.__cause__, Exception) else exc
         if isinstance(misfit, json.JSONDecodeError):
             raise CLIError(f"the API answered {response.status_code} with broken JSON ({misfit}); nothing printed")
         if misfit is not None:
