@@ -576,7 +576,8 @@ def _generate_doc(package: str, accessor: str, doc_json: bytes, out_root: Path, 
             entry = _index_entry(package, accessor, str(tag), name, endpoint, facts, ModelProperty)
             result.operations.append(entry)
             item = _page_item(endpoint, ModelProperty) if entry["pagination"] else None
-            resource_imports.update(_resource_imports(endpoint.relative_imports))
+            # The body's TypedDict too: the resource method's signature names it.
+            resource_imports.update(_resource_imports(set(endpoint.relative_imports) | _dict_body_imports(endpoint)))
             if item is not None:
                 resource_imports.update(item[1])
             resources.append(
