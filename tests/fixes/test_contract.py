@@ -19,6 +19,7 @@ EXPECTED_RULES = {
     "content_keys": {"content-keys"},
     "examples_conform": {"examples-conform"},
     "invalid_types": {"invalid-types"},
+    "union_member_types": {"union-member-types"},
     "jsonapi_bodies": {"jsonapi-request-bodies"},
     "jsonapi_media": {"jsonapi-media-type"},
     "jsonapi_responses": {"jsonapi-success-documents"},

@@ -425,3 +425,22 @@ def test_union_members_get_the_discriminator_values_their_titles_name() -> None:
     assert _kinds(doc, "/shapes") == [["x", "y", "z"]] * 3
     # Narrowed members no longer overlap: the oneOf stays a oneOf.
     assert "oneOf" in doc["paths"]["/boxes"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+
+
+def test_union_members_without_a_type_take_their_unions_type(generated: dict[tuple[str, str], Generated]) -> None:
+    assert "union-member-types" in rules_fired("union_member_types")
+    props = fixed("union_member_types")["components"]["schemas"]["Report"]["properties"]
+    assert [m.get("type") for m in props["start"]["anyOf"]] == ["string", "string"]
+    size = props["size"].get("oneOf") or props["size"]["anyOf"]  # union-overlap may relax it
+    assert [m.get("type") for m in size] == ["integer", "integer"]
+    assert [m.get("type") for m in props["mixed"]["anyOf"]] == ["string", "integer"]  # a typed member stays
+    assert props["ref"]["anyOf"][0] == {"$ref": "#/components/schemas/Code"}  # a reference is left alone
+    assert props["ref"]["anyOf"][1]["type"] == "string"
+    assert_clean(generated["union_member_types", "fixed"])
+    raw = load(generated["union_member_types", "raw"], "models.report").Report
+    report = load(generated["union_member_types", "fixed"], "models.report").Report
+    # The raw doc's members have no type: the generator types `start` as Any; fixed, it is a date or a str.
+    assert "Any" in str(raw.__annotations__["start"])
+    assert "Any" not in str(report.__annotations__["start"])
+    assert report.from_dict({"start": "2026-01-01"}).to_dict() == {"start": "2026-01-01"}
+    assert report.from_dict({"start": "2026-01-01T10:00:00"}).to_dict() == {"start": "2026-01-01T10:00:00"}

@@ -50,6 +50,7 @@ from . import (
     single_member_unions,
     swagger2,
     union_discriminators,
+    union_member_types,
     union_order,
     union_overlap,
 )
@@ -63,6 +64,7 @@ RULES: tuple[ModuleType, ...] = (
     prose_controls,
     content_keys,
     invalid_types,
+    union_member_types,
     response_refs,
     parameter_schemas,
     path_params,
