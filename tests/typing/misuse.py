@@ -28,9 +28,10 @@ def sync_mistakes(pp: PiwikPro, body: JsonApiUserInvite) -> None:
     pp.users.list_users(limit="10")  # mistake: wrong type for a query parameter
 
 
-def body_mistakes(attributes: JsonApiUserInviteDataAttributes) -> None:
-    # Written against the body models: dict bodies (TypedDicts) are issue 10's C2 part.
-    JsonApiUserInviteDataAttributes(email=123, language="en-US")  # mistake: wrong type inside a body
+def body_mistakes(pp: PiwikPro, attributes: JsonApiUserInviteDataAttributes) -> None:
+    pp.users.invite_user(body={"data": {"type": "ppms/user", "attributes": {"email": 1}}})  # mistake: dict body type
+    pp.users.invite_user(body={"data": {"type": "ppms/usr", "attributes": {}}})  # mistake: dict body enum value
+    JsonApiUserInviteDataAttributes(email=123, language="en-US")  # mistake: wrong type inside a body model
     JsonApiUserInviteData(type_="ppms/user", attributes=attributes)  # mistake: a str for an enum field
     JsonApiUserInvite(data=JsonApiUserInviteData(type_=JsonApiUserInviteDataType.PPMSUSER, attributes=attributes))
 

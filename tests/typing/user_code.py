@@ -14,42 +14,28 @@ import os
 from uuid import UUID
 
 from piwik_pro import AsyncPiwikPro, NotFoundError, PiwikPro
-from piwik_pro_api.analytics.models import ExecuteQueryBody, ExecuteQueryBodyColumnsItem
-from piwik_pro_api.users.models import (
-    JsonApiEditUser,
-    JsonApiEditUserData,
-    JsonApiEditUserDataAttributes,
-    JsonApiUserInvite,
-    JsonApiUserInviteData,
-    JsonApiUserInviteDataAttributes,
-    JsonApiUserInviteDataType,
-)
+from piwik_pro_api.users.models.json_api_edit_user import JsonApiEditUserDict
+from piwik_pro_api.users.models.json_api_user_invite import JsonApiUserInviteDict
 
 APP_ID = UUID(os.environ.get("PIWIK_PRO_APP_ID", "00000000-0000-4000-8000-000000000001"))
 SITE_ID = UUID(os.environ.get("PIWIK_PRO_SITE_ID", "00000000-0000-4000-8000-000000000001"))
 
 
-def invite_body(email: str) -> JsonApiUserInvite:
-    # Bodies as typed models (Model.from_dict({...}) works too, but its dict is not checked statically).
-    attributes = JsonApiUserInviteDataAttributes(email=email, language="en-US")
-    return JsonApiUserInvite(
-        data=JsonApiUserInviteData(type_=JsonApiUserInviteDataType.PPMSUSER, attributes=attributes)
-    )
+def invite_body(email: str) -> JsonApiUserInviteDict:
+    # A body as a plain dict, typed by the generated TypedDict (the model works too).
+    return {"data": {"type": "ppms/user", "attributes": {"email": email, "language": "en-US"}}}
 
 
 def walkthrough(pp: PiwikPro) -> None:
     invited = pp.users.invite_user(body=invite_body("typed@example.com"))
-    if not (invited.data and invited.data.id):  # JSON:API requires both; the doc does not say so yet
-        raise SystemExit("the invite answer has no user id")
-    user_id: UUID = invited.data.id
+    user_id: UUID = invited.data.id  # JSON:API: a success document has data, a resource object its id
     print(f"invited: {user_id}")
 
     user = pp.users.get_user(user_id=user_id)
-    if user.data and user.data.attributes:
+    if user.data.attributes:
         print(f"email {user.data.attributes.email}, language {user.data.attributes.language}")
 
-    attributes = JsonApiEditUserDataAttributes(language="de-DE")
-    edit = JsonApiEditUser(data=JsonApiEditUserData(type_="ppms/user", id=user_id, attributes=attributes))
+    edit: JsonApiEditUserDict = {"data": {"type": "ppms/user", "id": str(user_id), "attributes": {"language": "de-DE"}}}
     nothing: None = pp.users.update_user(user_id=user_id, body=edit)  # 204 No Content
     print(f"updated: {nothing}")
 
@@ -85,13 +71,14 @@ def tag_manager(pp: PiwikPro) -> None:
 
 
 def analytics(pp: PiwikPro) -> None:
-    query = ExecuteQueryBody(
-        website_id=SITE_ID,
-        date_from="2026-01-01",
-        date_to="2026-01-07",
-        columns=[ExecuteQueryBodyColumnsItem(column_id="sessions")],
+    report = pp.analytics.execute_query(
+        body={
+            "website_id": str(SITE_ID),
+            "date_from": "2026-01-01",
+            "date_to": "2026-01-07",
+            "columns": [{"column_id": "sessions"}],
+        }
     )
-    report = pp.analytics.execute_query(body=query)
     count = report.meta.count if report.meta else None
     print(f"analytics rows: {count}")
 
@@ -99,11 +86,9 @@ def analytics(pp: PiwikPro) -> None:
 async def walkthrough_async() -> None:
     async with AsyncPiwikPro.from_env() as pp:
         invited = await pp.users.invite_user(body=invite_body("async@example.com"))
-        if not (invited.data and invited.data.id):
-            raise SystemExit("the invite answer has no user id")
         user_id = invited.data.id
         user = await pp.users.get_user(user_id=user_id)
-        print(f"async: got {user.data.id if user.data else None}")
+        print(f"async: got {user.data.id}")
         response = await pp.users.list_users.detailed(limit=1)
         print(f"async detailed: {response.status_code}")
         seen = [item.id async for item in pp.users.list_users.paginate(limit=2)]
