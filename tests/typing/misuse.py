@@ -10,7 +10,7 @@ from piwik_pro_api.users.models import (
     JsonApiUserInvite,
     JsonApiUserInviteData,
     JsonApiUserInviteDataAttributes,
-    JsonApiUserInviteDataType,
+    JsonApiUserType,
 )
 
 USER_ID = UUID("00000000-0000-4000-8000-000000000001")
@@ -33,7 +33,7 @@ def body_mistakes(pp: PiwikPro, attributes: JsonApiUserInviteDataAttributes) -> 
     pp.users.invite_user(body={"data": {"type": "ppms/usr", "attributes": {}}})  # mistake: dict body enum value
     JsonApiUserInviteDataAttributes(email=123, language="en-US")  # mistake: wrong type inside a body model
     JsonApiUserInviteData(type_="ppms/user", attributes=attributes)  # mistake: a str for an enum field
-    JsonApiUserInvite(data=JsonApiUserInviteData(type_=JsonApiUserInviteDataType.PPMSUSER, attributes=attributes))
+    JsonApiUserInvite(data=JsonApiUserInviteData(type_=JsonApiUserType.PPMSUSER, attributes=attributes))
 
 
 async def async_mistakes(pp: AsyncPiwikPro) -> None:

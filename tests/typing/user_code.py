@@ -14,6 +14,7 @@ import os
 from uuid import UUID
 
 from piwik_pro import AsyncPiwikPro, NotFoundError, PiwikPro
+from piwik_pro_api.analytics.models import ColumnsItem, ExecuteQueryBody
 from piwik_pro_api.users.models.json_api_edit_user import JsonApiEditUserDict
 from piwik_pro_api.users.models.json_api_user_invite import JsonApiUserInviteDict
 
@@ -71,14 +72,11 @@ def tag_manager(pp: PiwikPro) -> None:
 
 
 def analytics(pp: PiwikPro) -> None:
-    report = pp.analytics.execute_query(
-        body={
-            "website_id": str(SITE_ID),
-            "date_from": "2026-01-01",
-            "date_to": "2026-01-07",
-            "columns": [{"column_id": "sessions"}],
-        }
+    # A body as its model, built with the constructor (a dict works too, see invite_body).
+    query = ExecuteQueryBody(
+        website_id=SITE_ID, date_from="2026-01-01", date_to="2026-01-07", columns=[ColumnsItem(column_id="sessions")]
     )
+    report = pp.analytics.execute_query(body=query)
     count = report.meta.count if report.meta else None
     print(f"analytics rows: {count}")
 
