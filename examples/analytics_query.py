@@ -11,27 +11,24 @@ import datetime
 import os
 
 from piwik_pro import PiwikPro
-from piwik_pro_api.analytics.models import ExecuteQueryBody
 
 SITE_ID = os.environ.get("PIWIK_PRO_SITE_ID", "00000000-0000-4000-8000-000000000001")
 
 
 def main() -> None:
     today = datetime.date.today()
-    query = ExecuteQueryBody.from_dict(
-        {
-            "website_id": SITE_ID,
-            "date_from": str(today - datetime.timedelta(days=7)),
-            "date_to": str(today - datetime.timedelta(days=1)),
-            "columns": [
-                {"column_id": "timestamp", "transformation_id": "to_date"},
-                {"column_id": "sessions"},
-                {"column_id": "page_views"},
-            ],
-            "order_by": [[0, "asc"]],
-            "format": "json",
-        }
-    )
+    query = {
+        "website_id": SITE_ID,
+        "date_from": str(today - datetime.timedelta(days=7)),
+        "date_to": str(today - datetime.timedelta(days=1)),
+        "columns": [
+            {"column_id": "timestamp", "transformation_id": "to_date"},
+            {"column_id": "sessions"},
+            {"column_id": "page_views"},
+        ],
+        "order_by": [[0, "asc"]],
+        "format": "json",
+    }
     with PiwikPro.from_env() as pp:
         report = pp.analytics.execute_query(body=query)  # ExecuteQueryResponse200; error statuses raise
         print(f"{report.meta.count if report.meta else 0} row(s)")

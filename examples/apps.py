@@ -6,19 +6,16 @@ Runs against the sandbox or a real account (PIWIK_PRO_HOST / _CLIENT_ID / _CLIEN
 from __future__ import annotations
 
 from piwik_pro import PiwikPro
-from piwik_pro_api.apps.models import AppNewAppJsonApi
 
 
 def main() -> None:
     with PiwikPro.from_env() as pp:
-        new_app = AppNewAppJsonApi.from_dict(
-            {
-                "data": {
-                    "type": "ppms/app",
-                    "attributes": {"name": "Example shop", "urls": ["https://shop.example.com"], "timezone": "UTC"},
-                }
+        new_app = {
+            "data": {
+                "type": "ppms/app",
+                "attributes": {"name": "Example shop", "urls": ["https://shop.example.com"], "timezone": "UTC"},
             }
-        )
+        }
         created = pp.apps.create_app(body=new_app)
         app_id = created.data.id
         print(f"created app {created.data.attributes.name!r}: {app_id}")

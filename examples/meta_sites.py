@@ -6,7 +6,6 @@ Runs against the sandbox or a real account (PIWIK_PRO_HOST / _CLIENT_ID / _CLIEN
 from __future__ import annotations
 
 from piwik_pro import PiwikPro
-from piwik_pro_api.meta_sites.models import AddMetaSiteBody, AppIdentifiersList
 
 
 def main() -> None:
@@ -15,14 +14,12 @@ def main() -> None:
         apps = pp.apps.list_apps(limit=2).data
         print(f"grouping {len(apps)} app(s): {', '.join(a.attributes.name for a in apps)}")
 
-        body = AddMetaSiteBody.from_dict(
-            {"data": {"type": "ppms/meta-site", "attributes": {"name": "All shops", "currency": "EUR"}}}
-        )
+        body = {"data": {"type": "ppms/meta-site", "attributes": {"name": "All shops", "currency": "EUR"}}}
         meta_site = pp.meta_sites.add_meta_site(body=body)
         meta_site_id = meta_site.data.id
         print(f"created meta site {meta_site.data.attributes.name!r}: {meta_site_id}")
 
-        members = AppIdentifiersList.from_dict({"data": [{"type": "ppms/app", "id": str(a.id)} for a in apps]})
+        members = {"data": [{"type": "ppms/app", "id": str(a.id)} for a in apps]}
         pp.meta_sites.add_apps_to_meta_site(meta_site_id=meta_site_id, body=members)
 
         inside = pp.meta_sites.list_apps_in_meta_site(meta_site_id=meta_site_id)

@@ -10,7 +10,6 @@ import os
 import time
 
 from piwik_pro import PiwikPro
-from piwik_pro_api.tag_manager_tags.models import CreateTagCustomTagAsynchronous
 
 APP_ID = os.environ.get("PIWIK_PRO_APP_ID", "00000000-0000-4000-8000-000000000001")  # the site/app to change
 
@@ -31,20 +30,18 @@ def wait_for(pp: PiwikPro, operation_id: str, timeout: float = 60.0) -> str:
 def main() -> None:
     with PiwikPro.from_env() as pp:
         # The create-tag body is one of many tag templates, each its own model: here a custom tag.
-        custom_tag = CreateTagCustomTagAsynchronous.from_dict(
-            {
-                "data": {
-                    "type": "tag",
-                    "attributes": {
-                        "name": "Hello from the examples",
-                        "template": "custom_tag",
-                        "tag_type": "async",
-                        "code": "<script>console.log('hello');</script>",
-                        "consent_type": "not_require_consent",
-                    },
-                }
+        custom_tag = {
+            "data": {
+                "type": "tag",
+                "attributes": {
+                    "name": "Hello from the examples",
+                    "template": "custom_tag",
+                    "tag_type": "async",
+                    "code": "<script>console.log('hello');</script>",
+                    "consent_type": "not_require_consent",
+                },
             }
-        )
+        }
         tag = pp.tag_manager.tags.create_tag(app_id=APP_ID, body=custom_tag)
         print(f"created tag {tag.data.attributes.name!r}: {tag.data.id}")
 

@@ -13,7 +13,6 @@ Try it offline against the sandbox:
 from __future__ import annotations
 
 from piwik_pro import NotFoundError, PiwikPro
-from piwik_pro_api.users.models import JsonApiEditUser, JsonApiUserInvite
 
 
 def main() -> None:
@@ -24,21 +23,20 @@ def main() -> None:
         token = pp.fetch_token()
         print(f"1. got a {token.token_type} token, valid for {token.expires_in:.0f} s")
 
-        # Bodies are typed models; from_dict takes the JSON the API documents.
-        invite = JsonApiUserInvite.from_dict(
-            {"data": {"type": "ppms/user", "attributes": {"email": "user@example.com", "language": "en-US"}}}
+        # Bodies are plain JSON dicts, typed by the generated <Model>Dict TypedDicts (the models work too).
+        invited = pp.users.invite_user(
+            body={"data": {"type": "ppms/user", "attributes": {"email": "user@example.com", "language": "en-US"}}}
         )
-        invited = pp.users.invite_user(body=invite)
         user_id = invited.data.id
         print(f"2. invited user@example.com: id {user_id}")
 
         user = pp.users.get_user(user_id=user_id)
         print(f"3. {user.data.attributes.email} speaks {user.data.attributes.language}")
 
-        edit = JsonApiEditUser.from_dict(
-            {"data": {"id": str(user_id), "type": "ppms/user", "attributes": {"language": "de-DE"}}}
+        pp.users.update_user(  # 204 No Content
+            user_id=user_id,
+            body={"data": {"id": str(user_id), "type": "ppms/user", "attributes": {"language": "de-DE"}}},
         )
-        pp.users.update_user(user_id=user_id, body=edit)  # 204 No Content
         print(f"4. language is now {pp.users.get_user(user_id=user_id).data.attributes.language}")
 
         pp.users.delete_user(user_id=user_id)  # 204 No Content
