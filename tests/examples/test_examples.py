@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from piwik_pro.sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Sandbox
 
+from tests.conftest import require_docs
+
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 SCRIPTS = sorted(EXAMPLES.glob("*.py"))
 
@@ -67,13 +69,24 @@ CHECKS: dict[str, Callable[[str, Sandbox], None]] = {
 }
 
 
+# The docs each example calls: an example is skipped, with a reason, on a release without them.
+USES: dict[str, tuple[str, ...]] = {
+    "walkthrough": ("users",),
+    "apps": ("apps",),
+    "meta_sites": ("apps", "meta_sites"),
+    "tag_manager": ("tag_manager_tags", "tag_manager_versions", "tag_manager_operations"),
+    "analytics_query": ("analytics",),
+}
+
+
 def test_every_example_has_a_check() -> None:
-    assert {p.stem for p in SCRIPTS} == set(CHECKS)
+    assert {p.stem for p in SCRIPTS} == set(CHECKS) == set(USES)
 
 
 @pytest.mark.parametrize("script", SCRIPTS, ids=[p.stem for p in SCRIPTS])
 def test_example_runs_against_the_sandbox(script: Path, sandbox: Sandbox, tmp_path: Path) -> None:
     pytest.importorskip("piwik_pro_api._index", reason="generated/piwik_pro_api is missing: run `nox -s regenerate`")
+    require_docs(sandbox.docs, *USES[script.stem])
     env = {k: v for k, v in os.environ.items() if not k.startswith("PIWIK_PRO_") or k == "PIWIK_PRO_DOCS_SOURCE"}
     env.update(
         PIWIK_PRO_HOST=sandbox.url,

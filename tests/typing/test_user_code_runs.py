@@ -10,11 +10,14 @@ from pathlib import Path
 import pytest
 from piwik_pro.sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Sandbox
 
+from tests.conftest import require_docs
+
 USER_CODE = Path(__file__).resolve().parent / "user_code.py"
 
 
 @pytest.mark.timeout(120)
 def test_user_code_runs_against_the_sandbox(sandbox: Sandbox) -> None:
+    require_docs(sandbox.docs, "users", "tag_manager_tags", "analytics")
     env = dict(
         os.environ,
         PIWIK_PRO_HOST=sandbox.url,

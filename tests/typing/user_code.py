@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+from datetime import date
 from uuid import UUID
 
 from piwik_pro import AsyncPiwikPro, NotFoundError, PiwikPro
@@ -74,7 +75,10 @@ def tag_manager(pp: PiwikPro) -> None:
 def analytics(pp: PiwikPro) -> None:
     # A body as its model, built with the constructor (a dict works too, see invite_body).
     query = ExecuteQueryBody(
-        website_id=SITE_ID, date_from="2026-01-01", date_to="2026-01-07", columns=[ColumnsItem(column_id="sessions")]
+        website_id=SITE_ID,
+        date_from=date(2026, 1, 1),
+        date_to=date(2026, 1, 7),
+        columns=[ColumnsItem(column_id="sessions")],
     )
     report = pp.analytics.execute_query(body=query)
     count = report.meta.count if report.meta else None
