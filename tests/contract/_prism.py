@@ -12,7 +12,6 @@ import atexit
 import contextlib
 import json
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -22,77 +21,27 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from tests._npm_tools import NpmTool, ToolError
+
 PRISM_PACKAGE = "@stoplight/prism-cli"
 # 5.14.2 is the newest release that runs on Node 20 (5.15+ require Node >= 24).
 PRISM_VERSION = "5.14.2"
 
-ROOT = Path(__file__).resolve().parents[2]
-NPM_INSTALL_TIMEOUT = 300
 READY_TIMEOUT = 120.0
+
+PRISM = NpmTool(PRISM_PACKAGE, PRISM_VERSION, "prism", "prism", "Node.js >= 18 and npm (the contract tests)")
 
 
 class PrismError(RuntimeError):
     """Prism could not be installed or started; the message says why and what to do."""
 
 
-def tools_dir() -> Path:
-    return Path(os.environ.get("PIWIK_PRO_TOOLS_DIR") or ROOT / ".tools")
-
-
-def _installed_version(prefix: Path) -> str | None:
-    manifest = prefix / "node_modules" / "@stoplight" / "prism-cli" / "package.json"
-    try:
-        return str(json.loads(manifest.read_text())["version"])
-    except (OSError, ValueError, KeyError):
-        return None
-
-
-def prism_bin(prefix: Path) -> Path:
-    return prefix / "node_modules" / ".bin" / "prism"
-
-
 def ensure_prism(prefix: Path | None = None) -> Path:
-    """Return the prism executable, installing PRISM_VERSION into `prefix` first if needed.
-
-    The install goes to a sibling temp folder that is renamed into place only
-    when npm succeeded, so a failed or interrupted install never leaves a
-    half-populated `prefix` behind.
-    """
-    prefix = prefix or tools_dir() / "prism"
-    if _installed_version(prefix) == PRISM_VERSION and prism_bin(prefix).exists():
-        return prism_bin(prefix)
-    npm = shutil.which("npm")
-    if npm is None:
-        raise PrismError(
-            f"npm is not on PATH: the contract tests need Node.js >= 18 and npm to install {PRISM_PACKAGE}@{PRISM_VERSION}."
-        )
-    prefix.parent.mkdir(parents=True, exist_ok=True)
-    staging = prefix.with_name(f"{prefix.name}.partial-{os.getpid()}")
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir(parents=True)
-    (staging / "package.json").write_text(
-        json.dumps({"private": True, "dependencies": {PRISM_PACKAGE: PRISM_VERSION}}, indent=2) + "\n"
-    )
-    cmd = [npm, "install", "--no-audit", "--no-fund", "--save-exact", "--prefix", str(staging)]
+    """The prism executable, installing PRISM_VERSION into the tools folder first if needed."""
     try:
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=NPM_INSTALL_TIMEOUT, check=False)
-    except subprocess.TimeoutExpired as exc:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise PrismError(
-            f"`npm install {PRISM_PACKAGE}@{PRISM_VERSION}` took over {NPM_INSTALL_TIMEOUT}s: "
-            "is the npm registry reachable from here?"
-        ) from exc
-    if proc.returncode != 0 or _installed_version(staging) != PRISM_VERSION:
-        shutil.rmtree(staging, ignore_errors=True)
-        tail = "\n".join((proc.stderr or proc.stdout).strip().splitlines()[-15:])
-        raise PrismError(
-            f"`npm install {PRISM_PACKAGE}@{PRISM_VERSION}` into {prefix} failed (exit {proc.returncode}). "
-            "The contract tests need the npm registry (or an npm mirror set in ~/.npmrc), or a folder that already "
-            f"holds this version: set PIWIK_PRO_TOOLS_DIR to it.\nnpm said:\n{tail}"
-        )
-    shutil.rmtree(prefix, ignore_errors=True)
-    staging.rename(prefix)
-    return prism_bin(prefix)
+        return PRISM.ensure(prefix)
+    except ToolError as exc:
+        raise PrismError(str(exc)) from exc
 
 
 def free_port() -> int:
