@@ -5,12 +5,10 @@ Fast and self-contained: no real docs, temp output/lock/report dirs only.
 
 from __future__ import annotations
 
-import functools
 import http.server
 import json
 import socket
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -354,24 +352,6 @@ def test_missing_folder_source_is_a_clear_error(workspace: Workspace, capsys: py
 
 
 # --- loopback HTTP source and removed docs -----------------------------------------
-
-
-@pytest.fixture
-def served(workspace: Workspace) -> Iterator[str]:
-    handler = functools.partial(_QuietHandler, directory=str(workspace.docs))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
 
 
 def test_loopback_http_source(workspace: Workspace, served: str, capsys: pytest.CaptureFixture[str]):

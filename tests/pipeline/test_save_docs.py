@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -13,30 +9,11 @@ import pytest
 from ._support import Workspace, tree_digest
 
 
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-@pytest.fixture
-def docs_site(workspace: Workspace) -> Iterator[str]:
-    """The fixture docs served over HTTP on loopback, like the docs site."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Quiet, directory=str(workspace.docs)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
-
-
 def test_saved_docs_are_a_mirror_for_offline_runs(
-    workspace: Workspace, docs_site: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    workspace: Workspace, served: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     mirror = tmp_path / "my-mirror"
-    run = workspace.run("--save-docs", str(mirror), source=docs_site, capsys=capsys)
+    run = workspace.run("--save-docs", str(mirror), source=served, capsys=capsys)
     assert run.code == 0, run.out
     assert f"Saved 2 doc(s) to {mirror}" in run.out
     assert tree_digest(mirror) == tree_digest(workspace.docs)  # byte-identical, by published file name
