@@ -198,6 +198,24 @@ def _too_large(request: httpx.Request, response: httpx.Response, limit: int, wha
     )
 
 
+class _CappedBody:
+    """The decoded body as it arrives, refused once it passes `limit` bytes (sync and async reads share it)."""
+
+    def __init__(self, request: httpx.Request, response: httpx.Response, limit: int | None) -> None:
+        self.request, self.response, self.limit = request, response, limit
+        self.chunks: list[bytes] = []
+        self.size = 0
+
+    def add(self, chunk: bytes) -> None:
+        self.size += len(chunk)
+        if self.limit is not None and self.size > self.limit:
+            raise _too_large(self.request, self.response, self.limit, f"is longer than {self.limit} bytes")
+        self.chunks.append(chunk)
+
+    def content(self) -> bytes:
+        return b"".join(self.chunks)
+
+
 def _decoding_error(request: httpx.Request, response: httpx.Response, exc: Exception) -> APIResponseValidationError:
     encoding = response.headers.get("content-encoding", "")
     return APIResponseValidationError(
@@ -249,19 +267,15 @@ def _read_sync(
     reader = httpx.Response(
         response.status_code, headers=response.headers, stream=_DeadlineStream(response.stream, deadline, budget)
     )
-    chunks: list[bytes] = []
-    size = 0
+    body = _CappedBody(request, response, limit)
     try:
         for chunk in reader.iter_bytes():
-            size += len(chunk)
-            if limit is not None and size > limit:
-                raise _too_large(request, response, limit, f"is longer than {limit} bytes")
-            chunks.append(chunk)
+            body.add(chunk)
     except httpx.DecodingError as exc:
         raise _decoding_error(request, response, exc) from exc
     finally:
         reader.close()
-    return _decoded(response, b"".join(chunks))
+    return _decoded(response, body.content())
 
 
 async def _read_async(request: httpx.Request, response: httpx.Response, limit: int | None) -> httpx.Response:
@@ -269,19 +283,15 @@ async def _read_async(request: httpx.Request, response: httpx.Response, limit: i
     assert isinstance(response.stream, httpx.AsyncByteStream)
     # The deadline is the caller's wait_for; this only decodes and counts.
     reader = httpx.Response(response.status_code, headers=response.headers, stream=response.stream)
-    chunks: list[bytes] = []
-    size = 0
+    body = _CappedBody(request, response, limit)
     try:
         async for chunk in reader.aiter_bytes():
-            size += len(chunk)
-            if limit is not None and size > limit:
-                raise _too_large(request, response, limit, f"is longer than {limit} bytes")
-            chunks.append(chunk)
+            body.add(chunk)
     except httpx.DecodingError as exc:
         raise _decoding_error(request, response, exc) from exc
     finally:
         await reader.aclose()
-    return _decoded(response, b"".join(chunks))
+    return _decoded(response, body.content())
 
 
 def _log_retry(request: httpx.Request, reason: str, delay: float, attempt: int, max_retries: int) -> None:
