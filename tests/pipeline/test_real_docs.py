@@ -128,12 +128,13 @@ module = importlib.import_module(op["module"])
 args = [ "00000000-0000-0000-0000-000000000001" for p in op["parameters"] if p["in"] == "path"]
 kwargs = module._get_kwargs(*args)
 loaded = [m for m in sys.modules if m.startswith("piwik_pro_api.tag_manager_tags.models.")]
-print(json.dumps({"loaded": len(loaded), "url": kwargs["url"]}))
+print(json.dumps({"loaded": len(loaded), "url": kwargs["url"], "attrs": "attrs" in sys.modules}))
 """
     result = json.loads(python_ok(code, real_run.output))
     total = len(list((real_run.package / "tag_manager_tags" / "models").glob("*.py")))
     assert total > 200  # the stock models/__init__ would import all of these
     assert result["loaded"] <= 8, result
+    assert not result["attrs"], "building a request imported attrs (half the cold import); types.File is plain"
     assert result["url"].startswith("/api/tag/v1/00000000-0000-0000-0000-000000000001/tags")
 
 
