@@ -371,6 +371,57 @@ def typed_dict_spec(model: Any) -> TypedDictSpec:
     return spec
 
 
+_IMPORT_LINE = re.compile(r"^(from [\w.]+ import |import )([\w ,]+)$")
+_WORD = re.compile(r"\b\w+\b")
+
+
+def tidy_imports(source: str) -> str:
+    """Drop the unused names and repeated lines of a rendered module's one-line imports.
+
+    The stock headers import what any model might need (`BinaryIO`, `TextIO`, `Generator`,
+    ...) and the relative imports repeat the template's own; in ~1,500 modules that is
+    wheel weight and editor noise. A name is kept if its word occurs anywhere else in the
+    module, strings included (a TypedDict's functional syntax names types in strings), so
+    the rule can keep too much but never drops a use. Only lines a parser could not
+    misread are touched: one line, no parentheses, no `__future__`.
+    """
+    lines = source.split("\n")
+    parsed = {
+        i: m for i, line in enumerate(lines) if "__future__" not in line and (m := _IMPORT_LINE.match(line.strip()))
+    }
+    words = {word for i, line in enumerate(lines) if i not in parsed for word in _WORD.findall(line)}
+    seen: set[tuple[str, str]] = set()  # (module, name) a module-level line imported already
+    out: list[str] = []
+    for i, line in enumerate(lines):
+        match = parsed.get(i)
+        if match is None:
+            out.append(line)
+            continue
+        indent = line[: len(line) - len(line.lstrip())]
+        head, names = match.groups()
+        kept = []
+        for item in (n.strip() for n in names.split(",")):
+            bound = item.split(" as ")[-1].strip().split(".")[0]
+            # A repeat counts only at module level: in a block (a function) it is that block's import.
+            if not item or bound not in words or (not indent and (head, item) in seen):
+                continue
+            if not indent:
+                seen.add((head, item))
+            kept.append(item)
+        if kept:
+            out.append(f"{indent}{head}{', '.join(kept)}")
+    # An `if TYPE_CHECKING:` whose imports all went is left with no body: drop it.
+    bodies = [j for j, line in enumerate(out) if line.strip()]
+    empty = {
+        j
+        for j, k in zip(bodies, [*bodies[1:], len(out)], strict=True)
+        if out[j].strip() == "if TYPE_CHECKING:"
+        and (k == len(out) or len(out[k]) - len(out[k].lstrip()) <= len(out[j]) - len(out[j].lstrip()))
+    }
+    tidied = "\n".join(line for j, line in enumerate(out) if j not in empty)
+    return tidy_imports(tidied) if empty else tidied  # TYPE_CHECKING itself may be unused now
+
+
 def _lazy_package_init(doc_line: str, names: dict[str, str], typing_imports: list[str], twin_suffix: str = "") -> str:
     """A package `__init__` that imports `names` {attribute: relative module} on first access.
 
@@ -517,7 +568,7 @@ def _generate_doc(package: str, accessor: str, doc_json: bytes, out_root: Path, 
         module = _s(model.class_info.module_name)
         typed_dict = typed_dict_spec(model)
         (pkg_dir / "models" / f"{module}.py").write_text(
-            model_template.render(model=model, typed_dict=typed_dict), encoding="utf-8"
+            tidy_imports(model_template.render(model=model, typed_dict=typed_dict)), encoding="utf-8"
         )
         model_exports[_s(model.class_info.name)] = module
     from openapi_python_client.parser.properties import LiteralEnumProperty
@@ -530,7 +581,7 @@ def _generate_doc(package: str, accessor: str, doc_json: bytes, out_root: Path, 
         else:
             template = env.get_template("str_enum.py.jinja")
         module = _s(enum.class_info.module_name)
-        (pkg_dir / "models" / f"{module}.py").write_text(template.render(enum=enum), encoding="utf-8")
+        (pkg_dir / "models" / f"{module}.py").write_text(tidy_imports(template.render(enum=enum)), encoding="utf-8")
         model_exports[_s(enum.class_info.name)] = module
     (pkg_dir / "models" / "__init__.py").write_text(
         _lazy_package_init(
@@ -567,8 +618,10 @@ def _generate_doc(package: str, accessor: str, doc_json: bytes, out_root: Path, 
             # The template imports Response/UNSET/Unset itself.
             eager = {i for i in eager if not _TYPES_IMPORT.match(i) or "File" in i}
             (tag_dir / f"{name}.py").write_text(
-                endpoint_template.render(
-                    endpoint=endpoint, accept=facts["accept"], eager_imports=eager, lazy_imports=lazy, **success
+                tidy_imports(
+                    endpoint_template.render(
+                        endpoint=endpoint, accept=facts["accept"], eager_imports=eager, lazy_imports=lazy, **success
+                    )
                 ),
                 encoding="utf-8",
             )
@@ -615,14 +668,16 @@ def _generate_doc(package: str, accessor: str, doc_json: bytes, out_root: Path, 
     eager_r, lazy_r = eager_r - annotation_only, lazy_r | annotation_only
     resources.sort(key=lambda r: r["name"])
     (pkg_dir / "resources.py").write_text(
-        env.get_template("resources.py.jinja").render(
-            package=package,
-            accessor=accessor,
-            title=title,
-            class_name=resource_class(package),
-            operations=resources,
-            eager_imports=eager_r,
-            lazy_imports=lazy_r,
+        tidy_imports(
+            env.get_template("resources.py.jinja").render(
+                package=package,
+                accessor=accessor,
+                title=title,
+                class_name=resource_class(package),
+                operations=resources,
+                eager_imports=eager_r,
+                lazy_imports=lazy_r,
+            )
         ),
         encoding="utf-8",
     )
