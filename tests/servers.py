@@ -14,7 +14,7 @@ answer it). The building blocks below cover what the attack tests need; compose 
         assert srv.count("/auth/token") == 1
         assert srv.requests[-1].path == "/api/x"
 
-Unrouted requests get 404. `sequence(a, b)` answers the first request with `a`, then `b` for
+Unrouted requests get 404, or what `srv.otherwise(behaviour)` says. `sequence(a, b)` answers the first request with `a`, then `b` for
 the rest. Sleeping behaviours wake up when the server stops, so a test never waits them out.
 Every behaviour that writes a body records in `Exchange.sent` how many body bytes went out and
 sets `client_gone` when the client hung up before the end.
@@ -32,6 +32,7 @@ from typing import Any
 import pytest
 
 __all__ = [
+    "Behaviour",
     "Exchange",
     "MisbehavingServer",
     "big_body",
@@ -191,6 +192,7 @@ class MisbehavingServer:
 
     def __init__(self) -> None:
         self.routes: dict[tuple[str, str], Behaviour] = {}
+        self.fallback: Behaviour = reply(404, json={"errors": [{"status": "404", "title": "Not Found"}]})
         self.requests: list[Exchange] = []
         self.stopping = threading.Event()
         self._lock = threading.Lock()
@@ -210,9 +212,9 @@ class MisbehavingServer:
                 ex = Exchange(self.command, path, query, dict(self.headers.items()), body, self, server.stopping)
                 with server._lock:
                     server.requests.append(ex)
-                    behaviour = server.routes.get((self.command, path))
+                    behaviour = server.routes.get((self.command, path), server.fallback)
                 try:
-                    (behaviour or reply(404, json={"errors": [{"status": "404", "title": "Not Found"}]}))(ex)
+                    behaviour(ex)
                 except OSError:
                     ex.client_gone.set()
                     self.close_connection = True
@@ -233,6 +235,12 @@ class MisbehavingServer:
     def route(self, method: str, path: str, behaviour: Behaviour) -> MisbehavingServer:
         with self._lock:
             self.routes[(method.upper(), path)] = behaviour
+        return self
+
+    def otherwise(self, behaviour: Behaviour) -> MisbehavingServer:
+        """How every request no route matches is answered (instead of 404)."""
+        with self._lock:
+            self.fallback = behaviour
         return self
 
     def count(self, path: str, method: str | None = None) -> int:

@@ -3,10 +3,7 @@ outside the doc, schemas that fan out, nesting too deep to recurse into."""
 
 from __future__ import annotations
 
-import http.server
 import json
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,41 +14,13 @@ pytest.importorskip("jsonschema", reason="the sandbox needs the 'sandbox' extra 
 
 from piwik_pro.sandbox import Sandbox, SandboxDocs
 
+from tests.servers import MisbehavingServer, reply
+
 HOSTILE = Path(__file__).resolve().parents[1] / "fixtures" / "docs" / "hostile"
 
 
-class _Recorder(http.server.BaseHTTPRequestHandler):
-    seen: list[str]
-
-    def do_GET(self) -> None:
-        self.seen.append(self.path)
-        body = json.dumps({"Evil": False}).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-@pytest.fixture
-def ref_server() -> Iterator[tuple[str, list[str]]]:
-    seen: list[str] = []
-    handler = type("Handler", (_Recorder,), {"seen": seen})
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", seen
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-def test_remote_and_file_refs_are_refused_never_fetched(ref_server: tuple[str, list[str]], tmp_path: Path) -> None:
-    url, seen = ref_server
+def test_remote_and_file_refs_are_refused_never_fetched(misbehaving_server: MisbehavingServer, tmp_path: Path) -> None:
+    url = misbehaving_server.route("GET", "/evil.json", reply(json={"Evil": False})).url
     evil_file = tmp_path / "evil.json"
     evil_file.write_text(json.dumps({"Evil": False}))  # a schema nothing matches: a 400 would show it was opened
     text = (HOSTILE / "remote_refs.json").read_text()
@@ -64,7 +33,7 @@ def test_remote_and_file_refs_are_refused_never_fetched(ref_server: tuple[str, l
             error = response.json()["errors"][0]
             assert error["title"] == "Sandbox refuses a reference outside the doc"
             assert ref in error["detail"] and "evil POST " + path in error["detail"]
-    assert seen == []  # the reference server never saw a request
+    assert misbehaving_server.requests == []  # the reference server never saw a request
 
 
 def fan_out_doc(width: int, levels: int, *, array: dict[str, Any] | None = None) -> dict[str, Any]:

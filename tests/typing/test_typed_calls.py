@@ -15,9 +15,7 @@ import json
 import pydoc
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from uuid import UUID
 
 import pytest
@@ -28,6 +26,8 @@ from piwik_pro import (
     PiwikPro,
     UnexpectedStatusError,
 )
+
+from tests.servers import Behaviour, Exchange, MisbehavingServer, reply
 
 JSON_API = "application/vnd.api+json"
 USER = {"id": "00000000-0000-4000-8000-000000000002", "type": "ppms/user", "attributes": {"email": "a@b.c"}}
@@ -43,40 +43,23 @@ class _Answer:
     headers: dict[str, str] = {}  # noqa: RUF012
 
 
-class _Handler(BaseHTTPRequestHandler):
-    answer = _Answer()
+def _answering(answer: _Answer) -> Behaviour:
+    """Every request gets what `answer` holds at that moment (tests change it between calls)."""
 
-    def _reply(self) -> None:
-        a = self.answer
-        a.accept = self.headers.get("Accept")
-        self.send_response(a.status)
-        if a.content_type is not None:
-            self.send_header("Content-Type", a.content_type)
-        for key, value in a.headers.items():
-            self.send_header(key, value)
-        body = b"" if a.status in (204, 304) else a.body
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+    def behave(ex: Exchange) -> None:
+        answer.accept = next((v for k, v in ex.headers.items() if k.lower() == "accept"), None)
+        headers = {"Content-Type": answer.content_type} if answer.content_type is not None else {}
+        body = b"" if answer.status in (204, 304) else answer.body
+        reply(answer.status, body, headers={**headers, **answer.headers})(ex)
 
-    do_GET = do_POST = do_PATCH = do_DELETE = _reply
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
+    return behave
 
 
 @pytest.fixture
-def server() -> Iterator[tuple[str, _Answer]]:
+def server(misbehaving_server: MisbehavingServer) -> tuple[str, _Answer]:
     answer = _Answer()
-    handler = type("Handler", (_Handler,), {"answer": answer})
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}", answer
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+    misbehaving_server.otherwise(_answering(answer))
+    return misbehaving_server.url, answer
 
 
 @pytest.fixture
