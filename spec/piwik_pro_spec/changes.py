@@ -34,7 +34,10 @@ Kinds (breaking ones marked !):
   response-field-type-changed (! unless it narrows);
   content-type-added, content-type-changed!;
   enum-values-added, enum-values-removed! (for a new enum: ! on inputs only),
-  enum-dropped!.
+  enum-dropped!;
+  model-removed! (a class `piwik_pro_api.<package>.models` no longer exports: renamed,
+  merged or gone), model-added. These come from the generator run (`compare_models`),
+  after the doc comparison: the same fields can be generated under other class names.
 """
 
 from __future__ import annotations
@@ -249,6 +252,41 @@ def compare(old_lock: dict[str, Any] | None, new_lock: dict[str, Any], *, missin
     return report
 
 
+def compare_models(old_lock: dict[str, Any] | None, new_lock: dict[str, Any]) -> list[Change]:
+    """Model classes a doc's package stopped or started exporting, where both locks name them.
+
+    A rename breaks code that imports the class by name, even when every field is as it
+    was (the doc comparison sees fields, not class names); dict bodies and attribute
+    access on results are not affected, and the message says so.
+    """
+    out: list[Change] = []
+    old_docs: dict[str, Any] = (old_lock or {}).get("docs") or {}
+    for package, new in sorted((new_lock.get("docs") or {}).items()):
+        old = old_docs.get(package)
+        if not isinstance(old, dict) or "models" not in old or "models" not in new:
+            continue
+        was, now = set(old["models"]), set(new["models"])
+        if gone := sorted(was - now):
+            out.append(
+                Change(
+                    package,
+                    "model-removed",
+                    True,
+                    f"{_classes(gone)} no longer in `piwik_pro_api.{package}.models` (renamed, merged or removed): "
+                    "imports by name fail; dict bodies and attributes of results are unaffected",
+                )
+            )
+        if came := sorted(now - was):
+            out.append(
+                Change(package, "model-added", False, f"{_classes(came)} added to `piwik_pro_api.{package}.models`")
+            )
+    return out
+
+
+def _classes(names: list[str]) -> str:
+    return ("model " if len(names) == 1 else f"{len(names)} models ") + ", ".join(f"`{n}`" for n in names)
+
+
 def _ops(n: int) -> str:
     return f"{n} operation" + ("" if n == 1 else "s")
 
@@ -300,7 +338,9 @@ def _compare_doc(package: str, old: dict[str, Any], new: dict[str, Any], out: li
         _compare_operation(package, old_key, old_ops[old_key], new_key, new_ops[new_key], out)
 
     if len(out) == start and old.get("sha256") != new.get("sha256"):
-        out.append(Change(package, "doc-updated", False, "doc content changed; the generated interface is the same"))
+        out.append(
+            Change(package, "doc-updated", False, "doc content changed; operations, parameters and fields are the same")
+        )
 
 
 def _compare_operation(

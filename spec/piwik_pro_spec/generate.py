@@ -15,6 +15,7 @@ This module runs in worker processes; it must stay importable without side effec
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import json
 import re
@@ -1024,6 +1025,20 @@ def _render_resources_root(docs: dict[str, dict[str, Any]]) -> str:
 def _literal(value: Any) -> str:
     # repr() of dicts/lists/str/int/bool/None is a valid, deterministic Python literal.
     return repr(value)
+
+
+def read_models(root: Path) -> dict[str, list[str]]:
+    """{package: the model class names its `models` package exports} for a generated root (piwik_pro_api)."""
+    found: dict[str, list[str]] = {}
+    for init in sorted(root.glob("*/models/__init__.py")):
+        tree = ast.parse(init.read_text(encoding="utf-8"))
+        lazy = next(
+            (n.value for n in tree.body if isinstance(n, ast.Assign) and getattr(n.targets[0], "id", None) == "_LAZY"),
+            None,
+        )
+        if lazy is not None:
+            found[init.parent.parent.name] = sorted(ast.literal_eval(lazy))
+    return found
 
 
 def read_index(out_root: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:

@@ -514,6 +514,16 @@ def build_lock(entries: dict[str, dict[str, Any]], pipeline: dict[str, Any]) -> 
     }
 
 
+def with_models(lock: dict[str, Any], models: dict[str, list[str]]) -> dict[str, Any]:
+    """`lock` with each doc's model class names ({package: names}, read from the generated tree).
+
+    The inventory comes from the fixed doc before generating; the class names only the
+    generator knows (merge-models and its naming shape them), so they join the entry after.
+    """
+    entries = {p: {**e, "models": models[p]} if p in models else e for p, e in (lock.get("docs") or {}).items()}
+    return build_lock(entries, lock.get("pipeline") or {})
+
+
 def reusable_entry(
     old_lock: dict[str, Any] | None, package: str, raw_sha256: str, pipeline: dict[str, Any]
 ) -> dict[str, Any] | None:
@@ -529,7 +539,7 @@ def reusable_entry(
     return entry if isinstance(entry, dict) and entry.get("sha256") == raw_sha256 else None
 
 
-_ENTRY_KEYS = ("file", "package", "sha256", "spec", "operations")
+_ENTRY_KEYS = ("file", "package", "sha256", "spec", "models", "operations")
 _OPERATION_KEYS = ("name", "tag", "parameters", "body", "responses")
 
 

@@ -224,8 +224,9 @@ def _run(args: argparse.Namespace) -> int:
         p for p, d in docs.items() if args.force or manifest.get(p) != {"sha256": d.sha256, "fingerprint": fingerprint}
     ]
     deleting = [p for p in removed if args.allow_removals and (output / generate.ROOT_PACKAGE / p).exists()]
-    lock_changed = new_lock != old_lock and not incomplete
     if not todo and not deleting and (output / generate.ROOT_PACKAGE / "_index.py").exists():
+        new_lock = _with_models(args, old_lock, new_lock, output / generate.ROOT_PACKAGE, report)
+        lock_changed = new_lock != old_lock and not incomplete
         if lock_changed:
             _write_lock(args.lock, new_lock)
             _say(f"Lock updated: {args.lock}")
@@ -240,6 +241,7 @@ def _run(args: argparse.Namespace) -> int:
     try:
         skipped = _build(args, sources, docs, todo, removed, manifest, fingerprint, output, build_dir)
         skipped = {**incomplete, **skipped}
+        new_lock = _with_models(args, old_lock, new_lock, build_dir / generate.ROOT_PACKAGE, report)
         write_lock = not skipped and new_lock != old_lock
         _swap(output, build_dir)
         if write_lock:
@@ -338,6 +340,26 @@ def _lock_and_report(
     _write_text(args.reports / "changes.md", report.to_markdown())
     _write_text(args.reports / "changes.json", report.to_json())
     return new, report
+
+
+def _with_models(
+    args: argparse.Namespace, old: dict[str, Any] | None, new: dict[str, Any], root: Path, report: Any
+) -> dict[str, Any]:
+    """`new` with the model class names of the tree at `root` (the one the lock will sit beside).
+
+    Model classes renamed, merged away or added join the change report (printed and files).
+    """
+    new = lock.with_models(new, generate.read_models(root))
+    found = changes.compare_models(old, new)
+    if found:
+        report.changes.extend(found)
+        _say(
+            "\nModel classes:\n"
+            + "\n".join(f"  {'BREAKING' if c.breaking else '        '}  {c.doc}: {c.message}" for c in found)
+        )
+        _write_text(args.reports / "changes.md", report.to_markdown())
+        _write_text(args.reports / "changes.json", report.to_json())
+    return new
 
 
 def _read_manifest(output: Path) -> dict[str, Any]:

@@ -364,3 +364,28 @@ def test_new_enum_breaks_inputs_not_responses() -> None:
     report = _diff(lambda d: widget_schema(d)["properties"]["name"].update(enum=["a", "b"]))
     restricted = [c for c in report.changes if "is now restricted" in c.message]
     assert {("body" in c.message, c.breaking) for c in restricted} == {(True, True), (False, False)}
+
+
+def test_model_classes_renamed_or_merged_away_are_breaking_where_both_locks_name_them() -> None:
+    from piwik_pro_spec.changes import compare_models
+    from piwik_pro_spec.lock import with_models
+
+    old = with_models(lock_of({"widgets": widgets_doc()}), {"widgets": ["ColumnsItem", "Widget", "WidgetKind"]})
+    new = with_models(lock_of({"widgets": widgets_doc()}), {"widgets": ["QueryColumnsItem", "Widget", "WidgetKind"]})
+    assert compare(old, new).is_empty  # the same fields: the doc comparison cannot see a class name
+    found = compare_models(old, new)
+    assert [(c.kind, c.breaking) for c in found] == [("model-removed", True), ("model-added", False)]
+    assert "`ColumnsItem`" in found[0].message and "imports by name fail" in found[0].message
+    assert "`QueryColumnsItem`" in found[1].message
+    assert compare_models(old, old) == []
+    # A lock written before class names were recorded has nothing to compare with.
+    assert compare_models(lock_of({"widgets": widgets_doc()}), new) == []
+
+
+def test_model_names_sit_in_the_entry_before_the_operations() -> None:
+    from piwik_pro_spec.lock import dumps_lock, with_models
+
+    text = dumps_lock(with_models(lock_of({"widgets": widgets_doc()}), {"widgets": ["B", "A"], "absent": ["X"]}))
+    entry = json.loads(text)["docs"]["widgets"]
+    assert list(entry)[-2:] == ["models", "operations"] and entry["models"] == ["B", "A"]
+    assert "absent" not in json.loads(text)["docs"]  # only docs the lock has

@@ -229,6 +229,28 @@ def test_only_changed_docs_are_regenerated(workspace: Workspace, capsys: pytest.
     assert "List every note" in (workspace.package / "_index.py").read_text()
 
 
+def test_a_renamed_model_class_is_reported_breaking_and_recorded_in_the_lock(
+    workspace: Workspace, capsys: pytest.CaptureFixture[str]
+):
+    assert workspace.run(capsys=capsys).code == 0
+    assert "Note" in json.loads(workspace.lock.read_text())["docs"]["notes"]["models"]
+    # The same fields under another component name: the generated class is `Memo` now.
+    text = (workspace.docs / "notes_api.json").read_text().replace("schemas/Note", "schemas/Memo")
+    doc = json.loads(text)
+    doc["components"]["schemas"]["Memo"] = doc["components"]["schemas"].pop("Note")
+    (workspace.docs / "notes_api.json").write_text(json.dumps(doc))
+    run = workspace.run(capsys=capsys)
+    assert run.code == 0, run.out
+    assert "BREAKING  notes: model `Note` no longer in `piwik_pro_api.notes.models`" in run.out
+    report = json.loads((workspace.reports / "changes.json").read_text())
+    kinds = {(c["kind"], c["breaking"]) for c in report["changes"]}
+    assert {("model-removed", True), ("model-added", False)} <= kinds and report["has_breaking"]
+    models = json.loads(workspace.lock.read_text())["docs"]["notes"]["models"]
+    assert "Memo" in models and "Note" not in models
+    again = workspace.run(capsys=capsys).out
+    assert "Up to date" in again and "Lock updated" not in again  # the lock matches the tree
+
+
 def test_only_regenerates_the_named_docs(workspace: Workspace, capsys: pytest.CaptureFixture[str]):
     run = workspace.run("--only", "notes", capsys=capsys)
     assert run.code == 0, run.out
