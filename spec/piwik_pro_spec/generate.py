@@ -301,8 +301,15 @@ def _json_type(prop: Any, here: str, imports: set[str]) -> str:
         return f"list[{_json_type(prop.inner_property, here, imports)}]"
     if kind == "UnionProperty":
         members = dict.fromkeys(_json_type(p, here, imports) for p in prop.inner_properties)
-        return "Any" if "Any" in members else " | ".join(members)
-    return "Any"  # AnyProperty, files: anything JSON
+        for widest in ("Any", "JSONValue"):
+            if widest in members:
+                return widest
+        return " | ".join(members)
+    if kind == "JSONValueProperty":  # an untyped schema (generator_patches.json_values)
+        return "JSONValue"
+    if kind == "FileProperty":  # a multipart part: from_dict wraps the bytes in a File
+        return "bytes"
+    return "Any"  # a schema kind this does not know (none in the docs: tests/pipeline checks)
 
 
 def _body_models(prop: Any) -> tuple[str, list[Any]] | None:
@@ -367,7 +374,9 @@ def typed_dict_spec(model: Any) -> TypedDictSpec:
         spec.fields.append((_s(prop.name), _json_type(prop, here, spec.imports), bool(prop.required)))
     extra = model.additional_properties
     if not spec.fields:
-        value = "Any" if extra is True or extra is None or extra is False else _json_type(extra, here, spec.imports)
+        value = (
+            "JSONValue" if extra is True or extra is None or extra is False else _json_type(extra, here, spec.imports)
+        )
         spec.alias = f"dict[str, {value}]"
     return spec
 
@@ -541,6 +550,7 @@ def _generate_doc(package: str, accessor: str, doc_json: bytes, out_root: Path, 
         return result
 
     generator_patches.rename_model_internals(data.models)
+    generator_patches.json_values(data.models)
     clash = _readable_parameter_names(data, config)
     if clash:
         result.fatal = f"{package}: {clash}"

@@ -12,11 +12,17 @@
   `additional_properties`, `to_dict`, ...) make a `from_dict` that always crashes. Such properties get
   a trailing underscore in Python (`d_`); the wire name is unchanged.
 
-`apply()` is called once per worker before parsing; `rename_model_internals()` after parsing.
+- Schemas with no type (`{}`, `additionalProperties: true`) become `Any` in models and their dicts:
+  a field read from a result, or a dict body's value, escapes the type checker. They are
+  `JSONValue` (piwik_pro_api.types: any JSON value, recursively) instead, so a misuse is caught
+  and narrowing with isinstance works (`json_values()`).
+
+`apply()` is called once per worker before parsing; `rename_model_internals()` and `json_values()` after parsing.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import unicodedata
 from typing import Any
@@ -114,3 +120,50 @@ def rename_model_internals(models: Any) -> None:
                 new += "_"
             taken.add(new)
             prop.python_name = PythonIdentifier(new, "", skip_snake_case=True)
+
+
+@functools.cache
+def _json_value_property() -> type:
+    from attrs import define
+    from openapi_python_client.parser.properties import AnyProperty
+    from openapi_python_client.strings import PythonCode
+
+    @define
+    class JSONValueProperty(AnyProperty):
+        """An untyped schema: any JSON value (`JSONValue`), read and written as it is."""
+
+        _type_string = "JSONValue"
+        _json_type_string = "JSONValue"
+
+        def get_instance_type_string(self) -> Any:
+            return PythonCode("object")  # JSONValue is an annotation-only alias: isinstance needs a class
+
+    return JSONValueProperty
+
+
+def json_values(models: Any) -> None:
+    """Models' untyped properties (in lists and unions too, and extra keys) become JSONValue, not Any."""
+    from attrs import fields
+    from openapi_python_client.parser.properties import AnyProperty
+
+    json_value = _json_value_property()
+    names = [f.name for f in fields(AnyProperty)]
+
+    def swap(prop: Any) -> Any:
+        if type(prop) is AnyProperty:
+            new = object.__new__(json_value)
+            for name in names:
+                object.__setattr__(new, name, getattr(prop, name))
+            return new
+        kind = type(prop).__name__
+        if kind == "ListProperty":
+            prop.inner_property = swap(prop.inner_property)
+        elif kind == "UnionProperty":
+            prop.inner_properties = [swap(p) for p in prop.inner_properties]
+        return prop
+
+    for model in models:
+        model.required_properties = [swap(p) for p in model.required_properties or ()]
+        model.optional_properties = [swap(p) for p in model.optional_properties or ()]
+        if model.additional_properties not in (None, True, False):
+            model.additional_properties = swap(model.additional_properties)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import json
+import re
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -136,6 +137,22 @@ print(json.dumps({"loaded": len(loaded), "url": kwargs["url"], "attrs": "attrs" 
     assert result["loaded"] <= 8, result
     assert not result["attrs"], "building a request imported attrs (half the cold import); types.File is plain"
     assert result["url"].startswith("/api/tag/v1/00000000-0000-0000-0000-000000000001/tags")
+
+
+def test_no_model_attribute_dict_field_or_to_dict_is_typed_any(real_run: RealRun):
+    # What users read and write through models is typed; an untyped schema is JSONValue (any JSON), not Any.
+    field = re.compile(r"^    (\w+): (.*)$")
+    typed_dict_field = re.compile(r'^\s+"[^"]+": "(.*)",$')
+    found: list[str] = []
+    for path in sorted(real_run.package.glob("*/models/*.py")):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            match = field.match(line) or typed_dict_field.match(line)
+            annotation = match.groups()[-1] if match else ""
+            if re.search(r"\bAny\b", annotation) or re.search(r"def to_dict\(self\) -> .*\bAny\b", line):
+                found.append(f"{path.relative_to(real_run.package)}:{number}: {line.strip()}")
+            if re.search(r"(Dict: TypeAlias|def __getitem__).*\bAny\b", line):
+                found.append(f"{path.relative_to(real_run.package)}:{number}: {line.strip()}")
+    assert found == [], "\n".join(found[:20])
 
 
 def test_one_model_does_not_import_all_models_of_its_doc(real_run: RealRun):

@@ -26,6 +26,7 @@ def sync_mistakes(pp: PiwikPro, body: JsonApiUserInvite) -> None:
     print(count)
     pp.users.get_user.paginate(user_id=USER_ID)  # mistake: paginate on an operation that is not a list
     pp.users.list_users(limit="10")  # mistake: wrong type for a query parameter
+    pp.users.get_user(user_id=USER_ID).to_dict()["data"].upper()  # mistake: a JSON value used without narrowing
 
 
 def body_mistakes(pp: PiwikPro, attributes: JsonApiUserInviteDataAttributes) -> None:

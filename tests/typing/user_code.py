@@ -10,12 +10,14 @@ are optional.
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 from datetime import date
 from uuid import UUID
 
 from piwik_pro import AsyncPiwikPro, NotFoundError, PiwikPro
 from piwik_pro_api.analytics.models import ColumnsItem, ExecuteQueryBody
+from piwik_pro_api.types import JSONValue
 from piwik_pro_api.users.models.json_api_edit_user import JsonApiEditUserDict
 from piwik_pro_api.users.models.json_api_user_invite import JsonApiUserInviteDict
 
@@ -36,6 +38,9 @@ def walkthrough(pp: PiwikPro) -> None:
     user = pp.users.get_user(user_id=user_id)
     if user.data.attributes:
         print(f"email {user.data.attributes.email}, language {user.data.attributes.language}")
+    print(f"as JSON: {json.dumps(user.to_dict())}")  # to_dict() and extra keys are JSON values, not Any
+    extra: dict[str, JSONValue] = user.data.additional_properties
+    print(f"extra keys: {sorted(extra)}")
 
     edit: JsonApiEditUserDict = {"data": {"type": "ppms/user", "id": str(user_id), "attributes": {"language": "de-DE"}}}
     nothing: None = pp.users.update_user(user_id=user_id, body=edit)  # 204 No Content

@@ -139,7 +139,7 @@ def model_fields(cls: Any, depth: int = 0, seen: frozenset[type] = frozenset()) 
         type_text = " | ".join(parts) or "Any"
         children: list[Field] = []
         for ident in _IDENT.findall(type_text):
-            if not ident[:1].isupper() or ident in {"Any", "None", "File"}:
+            if not ident[:1].isupper() or ident in {"Any", "JSONValue", "None", "File"}:
                 continue
             nested = _resolve(models_package, ident)
             if isinstance(nested, type) and issubclass(nested, enum.Enum):
