@@ -7,7 +7,7 @@ A release need not have every doc `spec/sources.toml` lists (older releases
 lack the webhooks and log docs): a doc the source lacks is reported once (a
 `MissingDocsWarning`) and left out, so the tests, the sandbox and the contract
 check run on what the release has. A doc found under one of its `former`
-file names is loaded as its package.
+file names, or under another name by its paths (piwik_pro_spec.discover), is loaded as its package.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import warnings
 from collections.abc import Iterable
 from typing import Any
 
+from .discover import default_reference, find_renamed
 from .docjson import parse_doc
 from .download import DownloadError, describe_source, fetch_docs, resolve_source
 from .fixes import apply_fixes
@@ -34,9 +35,13 @@ def fetch_available(
 ) -> tuple[dict[str, bytes], list[DocSource]]:
     """({package: raw bytes} of every doc the source has, [the docs it lacks]); the missing are reported once."""
     wanted = set(only) if only is not None else None
-    docs: list[DocSource] = [d for d in load_sources() if wanted is None or d.package in wanted]
+    every = load_sources()
+    docs: list[DocSource] = [d for d in every if wanted is None or d.package in wanted]
     resolved = resolve_source(source)
     raw = fetch_docs(docs, resolved, missing_ok=True)
+    # Under a name sources.toml does not list, a doc is found by its paths (as regenerate finds it).
+    reserved = [name for d in every for name in (d.file, *d.former)]
+    find_renamed(docs, resolved, raw, default_reference(), reserved=reserved)
     missing = [d for d in docs if raw.get(d.package) is None]
     if docs and len(missing) == len(docs):
         raise DownloadError(

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from . import changes, generate, lock
+from . import changes, discover, generate, lock
 from .docjson import DocJSONError, parse_doc
 from .download import SOURCE_ENV, DownloadError, describe_source, fetch_docs, resolve_source, save_docs
 from .sources import SOURCES_FILE, DocSource, load_sources
@@ -166,6 +166,14 @@ def _run(args: argparse.Namespace) -> int:
 
     found_as: dict[str, str] = {}
     raw = fetch_docs(selected, source, missing_ok=True, progress=progress, found_as=found_as)
+    # A doc under a name sources.toml does not list is found by its paths (a folder source only).
+    reference = discover.reference_from_lock(old_lock)
+    for package, shapes in discover.reference_from_index(generate.read_index(output)[1]).items():
+        reference.setdefault(package, set()).update(shapes)
+    reserved = [name for s in sources for name in (s.file, *s.former)]
+    renamed = discover.find_renamed(selected, source, raw, reference, reserved=reserved, found_as=found_as)
+    for package, name in sorted(renamed.items()):
+        _say(f"  {package} found as {name}: a name {SOURCES_FILE.name} does not list (matched by its paths)")
     # A doc read under a former file name (sources.toml `former`) keeps its package; the lock records the name.
     sources = [replace(s, file=found_as.get(s.package, s.file)) for s in sources]
     selected = [replace(s, file=found_as.get(s.package, s.file)) for s in selected]

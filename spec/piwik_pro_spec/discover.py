@@ -1,0 +1,149 @@
+"""Find a doc published under a file name sources.toml does not know, by the paths it describes.
+
+A release may publish a doc under another name than its `file` and `former` names. In a folder
+source, each `*.json` no doc claims is compared with the docs still missing, by the shapes of
+their paths (placeholders and version segments blanked, so `/api/users/v2/{user_id}/` is
+`/api/users/v*/{}`), against the paths recorded for each doc (the lock, or the generated
+index). A file becomes a doc when it shares more than a quarter of their paths together, that
+doc has no better file and the file no better doc; a tie matches nothing. Nothing depends on
+the order the folder lists its files in.
+
+Facts only: the reference is path templates, never the docs' prose.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from .docjson import DocJSONError, parse_doc
+from .download import fetch_docs
+from .sources import DocSource
+
+# Below this share of common paths (Jaccard) a file is not taken for a doc: two docs of one
+# product share a prefix, not their paths (across 2024-01 and 2025-01 the right doc scores
+# 0.4 or more and every other doc 0).
+MIN_SHARE = 0.25
+_VERSION = re.compile(r"^v\d+$")
+
+
+def path_shape(path: str) -> str:
+    """`/api/users/v2/{user_id}/` -> `/api/users/v*/{}`: what stays when versions and names move."""
+    segments = [s for s in path.strip().lower().split("/") if s]
+    return "/" + "/".join("{}" if s.startswith("{") else "v*" if _VERSION.match(s) else s for s in segments)
+
+
+def doc_shapes(doc: Any) -> set[str]:
+    """The path shapes a parsed OpenAPI 3 or Swagger 2 doc describes (Swagger's basePath included)."""
+    if not isinstance(doc, dict) or not isinstance(doc.get("paths"), dict):
+        return set()
+    base_path = doc.get("basePath")
+    base = base_path if isinstance(base_path, str) else ""
+    return {path_shape(f"{base.rstrip('/')}/{str(path).lstrip('/')}") for path in doc["paths"]}
+
+
+def reference_from_lock(lock: Mapping[str, Any] | None) -> dict[str, set[str]]:
+    """{package: path shapes} from a lock's operation keys ("GET /api/users/v2")."""
+    docs = (lock or {}).get("docs") or {}
+    return {
+        package: {path_shape(key.split(" ", 1)[-1]) for key in (entry.get("operations") or {})}
+        for package, entry in docs.items()
+        if isinstance(entry, dict)
+    }
+
+
+def reference_from_index(operations: Iterable[Mapping[str, Any]]) -> dict[str, set[str]]:
+    """{package: path shapes} from the generated index's OPERATIONS."""
+    found: dict[str, set[str]] = {}
+    for op in operations:
+        found.setdefault(str(op.get("doc")), set()).add(path_shape(str(op.get("path", ""))))
+    return found
+
+
+def default_reference() -> dict[str, set[str]]:
+    """What this installation knows: the checkout's spec/lock.json and the installed piwik_pro_api index."""
+    found: dict[str, set[str]] = {}
+    lock_path = Path(__file__).resolve().parent.parent / "lock.json"
+    try:
+        for package, shapes in reference_from_lock(json.loads(lock_path.read_text(encoding="utf-8"))).items():
+            found.setdefault(package, set()).update(shapes)
+    except (OSError, ValueError):
+        pass
+    try:
+        from piwik_pro_api._index import OPERATIONS  # type: ignore[import-not-found,unused-ignore]
+    except Exception:  # not generated yet, or another error: the lock is enough
+        return found
+    for package, shapes in reference_from_index(OPERATIONS).items():
+        found.setdefault(package, set()).update(shapes)
+    return found
+
+
+def _share(a: set[str], b: set[str]) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0
+
+
+def match_files(
+    folder: Path, missing: Iterable[str], claimed: Iterable[str], reference: Mapping[str, set[str]]
+) -> dict[str, str]:
+    """{package: file name} for the missing docs found under unclaimed names in `folder`."""
+    wanted = {p: reference[p] for p in missing if reference.get(p)}
+    if not wanted:
+        return {}
+    taken = set(claimed)
+    files: dict[str, set[str]] = {}
+    for path in sorted(folder.glob("*.json")):
+        if path.name in taken or not path.is_file():
+            continue
+        try:
+            shapes = doc_shapes(parse_doc(path.read_bytes(), path.name))
+        except (OSError, DocJSONError):
+            continue  # not a doc this can read: regenerate never reads it either
+        if shapes:
+            files[path.name] = shapes
+    scores = {(p, f): _share(s, fs) for p, s in wanted.items() for f, fs in files.items()}
+    matches: dict[str, str] = {}
+    for package in sorted(wanted):
+        ranked = sorted(((score, f) for (p, f), score in scores.items() if p == package), reverse=True)
+        if not ranked or ranked[0][0] < MIN_SHARE or (len(ranked) > 1 and ranked[1][0] == ranked[0][0]):
+            continue
+        best_file = ranked[0][1]
+        rivals = [score for (p, f), score in scores.items() if f == best_file and p != package]
+        if all(score < ranked[0][0] for score in rivals):
+            matches[package] = best_file
+    return matches
+
+
+def find_renamed(
+    docs: Iterable[DocSource],
+    source: str | None,
+    raw: dict[str, bytes | None],
+    reference: Mapping[str, set[str]],
+    *,
+    reserved: Iterable[str] = (),
+    found_as: dict[str, str] | None = None,
+) -> dict[str, str]:
+    """Fill in `raw` the docs a folder source has under unknown names; returns {package: file name}.
+
+    `reserved`: file names other docs claim (so `--only` cannot hand one doc's file to another).
+    A URL source cannot be listed: nothing is looked for there.
+    """
+    docs = list(docs)
+    if source is None or source.startswith(("http://", "https://")):
+        return {}
+    folder = Path(source).expanduser()
+    missing = [d for d in docs if raw.get(d.package) is None]
+    if not missing or not folder.is_dir():
+        return {}
+    claimed = {*reserved, *(name for d in docs for name in (d.file, *d.former))}
+    matches = match_files(folder, [d.package for d in missing], claimed, reference)
+    by_package = {d.package: d for d in missing}
+    for package, name in matches.items():
+        doc = replace(by_package[package], file=name, former=())
+        raw[package] = fetch_docs([doc], source, missing_ok=True)[package]
+        if found_as is not None and raw[package] is not None:
+            found_as[package] = name
+    return {p: n for p, n in matches.items() if raw.get(p) is not None}
