@@ -55,7 +55,7 @@ def test_regenerate_reads_a_renamed_doc_as_its_package(workspace: Workspace, cap
     (workspace.docs / "notes_api.json").rename(workspace.docs / "notes-2026.json")
     run = workspace.run("--force", capsys=capsys)
     assert run.code == 0, run.out
-    assert "notes found as notes-2026.json" in run.out
+    assert "notes found as notes-2026.json, not notes_api.json" in run.out
     assert json.loads(workspace.lock.read_text())["docs"]["notes"]["file"] == "notes-2026.json"
     assert (workspace.package / "notes" / "__init__.py").is_file()
     report = json.loads((workspace.reports / "changes.json").read_text())
