@@ -48,11 +48,13 @@ def doc_shapes(doc: Any) -> set[str]:
 
 def reference_from_lock(lock: Mapping[str, Any] | None) -> dict[str, set[str]]:
     """{package: path shapes} from a lock's operation keys ("GET /api/users/v2")."""
-    docs = (lock or {}).get("docs") or {}
+    docs = lock.get("docs") if isinstance(lock, Mapping) else None
+    if not isinstance(docs, Mapping):
+        return {}
     return {
-        package: {path_shape(key.split(" ", 1)[-1]) for key in (entry.get("operations") or {})}
+        package: {path_shape(key.split(" ", 1)[-1]) for key in entry["operations"] if isinstance(key, str)}
         for package, entry in docs.items()
-        if isinstance(entry, dict)
+        if isinstance(entry, dict) and isinstance(entry.get("operations"), dict)
     }
 
 
@@ -67,7 +69,7 @@ def reference_from_index(operations: Iterable[Mapping[str, Any]]) -> dict[str, s
 def default_reference() -> dict[str, set[str]]:
     """What this installation knows: the checkout's spec/lock.json and the installed piwik_pro_api index."""
     found: dict[str, set[str]] = {}
-    lock_path = Path(__file__).resolve().parent.parent / "lock.json"
+    lock_path = Path(__file__).resolve().parent.parent / "lock.json"  # spec/lock.json in a checkout only
     try:
         for package, shapes in reference_from_lock(json.loads(lock_path.read_text(encoding="utf-8"))).items():
             found.setdefault(package, set()).update(shapes)
