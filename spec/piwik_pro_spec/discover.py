@@ -15,13 +15,11 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping
-from dataclasses import replace
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 from .docjson import DocJSONError, parse_doc
-from .download import fetch_docs
 from .sources import DocSource
 
 # Below this share of common paths (Jaccard) a file is not taken for a doc: two docs of one
@@ -66,46 +64,51 @@ def reference_from_index(operations: Iterable[Mapping[str, Any]]) -> dict[str, s
     return found
 
 
+def merged(*references: Mapping[str, set[str]]) -> dict[str, set[str]]:
+    """One reference from several ({package: the union of its path shapes})."""
+    found: dict[str, set[str]] = {}
+    for reference in references:
+        for package, shapes in reference.items():
+            found.setdefault(package, set()).update(shapes)
+    return found
+
+
 def default_reference() -> dict[str, set[str]]:
     """What this installation knows: the checkout's spec/lock.json and the installed piwik_pro_api index."""
-    found: dict[str, set[str]] = {}
     lock_path = Path(__file__).resolve().parent.parent / "lock.json"  # spec/lock.json in a checkout only
     try:
-        for package, shapes in reference_from_lock(json.loads(lock_path.read_text(encoding="utf-8"))).items():
-            found.setdefault(package, set()).update(shapes)
+        from_lock = reference_from_lock(json.loads(lock_path.read_text(encoding="utf-8")))
     except (OSError, ValueError):
-        pass
+        from_lock = {}
     try:
         from piwik_pro_api._index import OPERATIONS  # type: ignore[import-not-found,unused-ignore]
     except Exception:  # not generated yet, or another error: the lock is enough
-        return found
-    for package, shapes in reference_from_index(OPERATIONS).items():
-        found.setdefault(package, set()).update(shapes)
-    return found
+        return from_lock
+    return merged(from_lock, reference_from_index(OPERATIONS))
 
 
 def _share(a: set[str], b: set[str]) -> float:
     return len(a & b) / len(a | b) if a and b else 0.0
 
 
-def match_files(
-    folder: Path, missing: Iterable[str], claimed: Iterable[str], reference: Mapping[str, set[str]]
-) -> dict[str, str]:
-    """{package: file name} for the missing docs found under unclaimed names in `folder`."""
-    wanted = {p: reference[p] for p in missing if reference.get(p)}
-    if not wanted:
-        return {}
-    taken = set(claimed)
-    files: dict[str, set[str]] = {}
+def _candidates(folder: Path, claimed: set[str]) -> dict[str, tuple[set[str], bytes]]:
+    """{file name: (its path shapes, its bytes)} for the readable docs in `folder` no doc claims."""
+    found: dict[str, tuple[set[str], bytes]] = {}
     for path in sorted(folder.glob("*.json")):
-        if path.name in taken or not path.is_file():
+        if path.name in claimed or not path.is_file():
             continue
         try:
-            shapes = doc_shapes(parse_doc(path.read_bytes(), path.name))
+            data = path.read_bytes()
+            shapes = doc_shapes(parse_doc(data, path.name))
         except (OSError, DocJSONError):
             continue  # not a doc this can read: regenerate never reads it either
         if shapes:
-            files[path.name] = shapes
+            found[path.name] = (shapes, data)
+    return found
+
+
+def _pair(wanted: Mapping[str, set[str]], files: Mapping[str, set[str]]) -> dict[str, str]:
+    """{package: file} where each is the other's best match, above MIN_SHARE and without a tie."""
     scores = {(p, f): _share(s, fs) for p, s in wanted.items() for f, fs in files.items()}
     matches: dict[str, str] = {}
     for package in sorted(wanted):
@@ -119,33 +122,47 @@ def match_files(
     return matches
 
 
+def match_files(
+    folder: Path, missing: Iterable[str], claimed: Iterable[str], reference: Mapping[str, set[str]]
+) -> dict[str, str]:
+    """{package: file name} for the missing docs found under unclaimed names in `folder`."""
+    wanted = {p: reference[p] for p in missing if reference.get(p)}
+    if not wanted:
+        return {}
+    return _pair(wanted, {name: shapes for name, (shapes, _) in _candidates(folder, set(claimed)).items()})
+
+
 def find_renamed(
     docs: Iterable[DocSource],
     source: str | None,
     raw: dict[str, bytes | None],
-    reference: Mapping[str, set[str]],
+    reference: Callable[[], Mapping[str, set[str]]],
     *,
-    reserved: Iterable[str] = (),
+    every: Iterable[DocSource] = (),
     found_as: dict[str, str] | None = None,
 ) -> dict[str, str]:
     """Fill in `raw` the docs a folder source has under unknown names; returns {package: file name}.
 
-    `reserved`: file names other docs claim (so `--only` cannot hand one doc's file to another).
-    A URL source cannot be listed: nothing is looked for there.
+    `reference` is called only when a doc is missing (reading it costs a lock parse and an index
+    import). `every`: all the listed docs, whose names stay theirs (so `--only` cannot hand one
+    doc's file to another). A URL source cannot be listed: nothing is looked for there.
     """
     docs = list(docs)
-    if source is None or source.startswith(("http://", "https://")):
+    missing = [d.package for d in docs if raw.get(d.package) is None]
+    if not missing or source is None or source.startswith(("http://", "https://")):
         return {}
     folder = Path(source).expanduser()
-    missing = [d for d in docs if raw.get(d.package) is None]
-    if not missing or not folder.is_dir():
+    if not folder.is_dir():
         return {}
-    claimed = {*reserved, *(name for d in docs for name in (d.file, *d.former))}
-    matches = match_files(folder, [d.package for d in missing], claimed, reference)
-    by_package = {d.package: d for d in missing}
+    known = reference()
+    wanted = {p: known[p] for p in missing if known.get(p)}
+    if not wanted:
+        return {}
+    claimed = {name for d in (*every, *docs) for name in (d.file, *d.former)}
+    files = _candidates(folder, claimed)
+    matches = _pair(wanted, {name: shapes for name, (shapes, _) in files.items()})
     for package, name in matches.items():
-        doc = replace(by_package[package], file=name, former=())
-        raw[package] = fetch_docs([doc], source, missing_ok=True)[package]
-        if found_as is not None and raw[package] is not None:
+        raw[package] = files[name][1]
+        if found_as is not None:
             found_as[package] = name
-    return {p: n for p, n in matches.items() if raw.get(p) is not None}
+    return matches

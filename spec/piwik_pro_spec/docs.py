@@ -40,8 +40,7 @@ def fetch_available(
     resolved = resolve_source(source)
     raw = fetch_docs(docs, resolved, missing_ok=True)
     # Under a name sources.toml does not list, a doc is found by its paths (as regenerate finds it).
-    reserved = [name for d in every for name in (d.file, *d.former)]
-    find_renamed(docs, resolved, raw, default_reference(), reserved=reserved)
+    find_renamed(docs, resolved, raw, default_reference, every=every)
     missing = [d for d in docs if raw.get(d.package) is None]
     if docs and len(missing) == len(docs):
         raise DownloadError(

@@ -166,15 +166,15 @@ def _run(args: argparse.Namespace) -> int:
 
     found_as: dict[str, str] = {}
     raw = fetch_docs(selected, source, missing_ok=True, progress=progress, found_as=found_as)
-    # A doc under a name sources.toml does not list is found by its paths (a folder source only).
-    # The reference is what the sandbox and the tests use too (the checkout's lock, the installed index),
-    # and this run's lock and output: every part finds the same docs.
-    reference = discover.default_reference()
-    known = [discover.reference_from_lock(old_lock), discover.reference_from_index(generate.read_index(output)[1])]
-    for package, shapes in (item for part in known for item in part.items()):
-        reference.setdefault(package, set()).update(shapes)
-    reserved = [name for s in sources for name in (s.file, *s.former)]
-    renamed = discover.find_renamed(selected, source, raw, reference, reserved=reserved, found_as=found_as)
+
+    # A doc under a name sources.toml does not list is found by its paths (a folder source only), with
+    # the reference the sandbox and the tests use too (the checkout's lock, the installed index) and
+    # this run's lock and output: every part finds the same docs.
+    def reference() -> dict[str, set[str]]:
+        from_output = discover.reference_from_index(generate.read_index(output)[1])
+        return discover.merged(discover.default_reference(), discover.reference_from_lock(old_lock), from_output)
+
+    renamed = discover.find_renamed(selected, source, raw, reference, every=sources, found_as=found_as)
     listed = {s.package: s.file for s in selected}
     for package, name in sorted(renamed.items()):
         _say(

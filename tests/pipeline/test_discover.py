@@ -86,3 +86,15 @@ def test_the_sandbox_and_tests_load_a_renamed_real_doc_too(docs_source: str, tmp
         warnings.simplefilter("error", MissingDocsWarning)  # found, so not reported missing
         raw, missing = fetch_available(str(tmp_path), only=["users"])
     assert missing == [] and raw["users"] == original.read_bytes()
+
+
+def test_the_reference_is_read_only_when_a_doc_is_missing(tmp_path: Path):
+    from piwik_pro_spec.discover import find_renamed
+    from piwik_pro_spec.sources import DocSource
+
+    def never() -> dict[str, set[str]]:
+        raise AssertionError("the reference (a lock parse and an index import) was read with nothing missing")
+
+    doc = DocSource(package="users", file="users.json", accessor="users", url="http://127.0.0.1:9/users.json")
+    assert find_renamed([doc], str(tmp_path), {"users": b"{}"}, never) == {}
+    assert find_renamed([doc], "http://127.0.0.1:9/", {"users": None}, never) == {}  # a URL cannot be listed
