@@ -626,8 +626,6 @@ def _generate_doc(package: str, accessor: str, doc_json: bytes, out_root: Path, 
                 facts["success_status"] = success["success_codes"]
             eager, lazy = _split_model_imports(_reroot_types(set(endpoint.relative_imports)), enum_modules)
             lazy |= _dict_body_imports(endpoint)
-            # The template imports Response/UNSET/Unset itself.
-            eager = {i for i in eager if not _TYPES_IMPORT.match(i) or "File" in i}
             (tag_dir / f"{name}.py").write_text(
                 tidy_imports(
                     endpoint_template.render(
@@ -664,8 +662,6 @@ def _generate_doc(package: str, accessor: str, doc_json: bytes, out_root: Path, 
     (pkg_dir / "api" / "__init__.py").write_text(
         _lazy_package_init(f"Operations of {package}, by tag.", tags, []), encoding="utf-8"
     )
-    # The template imports Response/UNSET/Unset itself.
-    resource_imports = {i for i in resource_imports if not i.startswith("from ..types ") or "File" in i}
     eager_r, lazy_r = _split_model_imports(resource_imports, enum_modules)
     # Only the enums a default value names run at import time; the rest are annotations (TYPE_CHECKING).
     defaults = " ".join(
@@ -1053,8 +1049,6 @@ def read_models(root: Path) -> dict[str, list[str]]:
 
 def read_index(out_root: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """DOCS and OPERATIONS of an existing `_index.py` (to keep unchanged docs on a partial run)."""
-    import ast
-
     path = out_root / ROOT_PACKAGE / "_index.py"
     if not path.exists():
         return {}, []
