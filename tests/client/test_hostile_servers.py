@@ -45,6 +45,26 @@ def async_client(server: MisbehavingServer, **kwargs: object) -> AsyncPiwikPro:
     return AsyncPiwikPro(server.url, "hostile-client-id", SECRET, **kwargs)  # type: ignore[arg-type]
 
 
+def _errors_of_threads(pp: PiwikPro, n: int) -> list[BaseException]:
+    """What `n` threads calling GET API at the same moment (a barrier) raised, once all are done."""
+    errors: list[BaseException] = []
+    start = threading.Barrier(n)
+
+    def call() -> None:
+        start.wait()
+        try:
+            pp.request("GET", API)
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=call) for _ in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    return errors
+
+
 def ok_api(server: MisbehavingServer) -> None:
     server.route("POST", TOKEN, token_reply(GOOD_TOKEN))
     server.route("GET", API, reply(200, json={"data": [], "meta": {"total": 0}}))
@@ -79,20 +99,8 @@ def test_async_token_request_times_out(misbehaving_server: MisbehavingServer) ->
 def test_waiters_for_a_hanging_token_fetch_give_up_at_their_timeout(misbehaving_server: MisbehavingServer) -> None:
     srv = misbehaving_server
     srv.route("POST", TOKEN, pause(5, then=token_reply()))
-    errors: list[BaseException] = []
     with client(srv, timeout=0.3, max_retries=0) as pp:
-
-        def call() -> None:
-            try:
-                pp.request("GET", API)
-            except BaseException as exc:
-                errors.append(exc)
-
-        threads = [threading.Thread(target=call) for _ in range(8)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(30)
+        errors = _errors_of_threads(pp, 8)
     assert len(errors) == 8 and all(isinstance(e, APITimeoutError) for e in errors), errors
     assert srv.count(TOKEN) == 1  # one fetch for all of them
 
@@ -197,22 +205,8 @@ HTML_LOGIN = pause(0.3, then=reply(200, "<html><title>Sign in</title></html>", c
 def test_threads_waiting_on_a_failed_fetch_share_its_failure(misbehaving_server: MisbehavingServer) -> None:
     srv = misbehaving_server
     srv.route("POST", TOKEN, HTML_LOGIN)
-    errors: list[BaseException] = []
-    start = threading.Barrier(50)
     with client(srv, max_retries=0) as pp:
-
-        def call() -> None:
-            start.wait()
-            try:
-                pp.request("GET", API)
-            except BaseException as exc:
-                errors.append(exc)
-
-        threads = [threading.Thread(target=call) for _ in range(50)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(30)
+        errors = _errors_of_threads(pp, 50)
     assert len(errors) == 50 and all(isinstance(e, APIResponseValidationError) for e in errors)
     assert "Sign in" in str(errors[-1])
     assert srv.count(TOKEN) <= 3  # one flight, and at most a couple for stragglers; not 50
