@@ -146,24 +146,25 @@ def typing_check(session: nox.Session) -> None:
     session.run("pytest", "tests/typing", "-m", "typing", *session.posargs)
 
 
-@nox.session
-def contract(session: nox.Session) -> None:
-    """Every generated operation against Stoplight Prism mocks of the fixed docs."""
+def _npm_tool_tests(session: nox.Session, folder: str, marker: str) -> None:
+    # The tests install their pinned npm tool (tests/_npm_tools.py) into .tools/.
     _require_generated(session)
     session.install(*PYTEST)
     _install_project(session, "sandbox")
     env = {"PIWIK_PRO_TOOLS_DIR": str(ROOT / ".tools")}
-    session.run("pytest", "tests/contract", "-m", "contract", *session.posargs, env=env)
+    session.run("pytest", folder, "-m", marker, *session.posargs, env=env)
+
+
+@nox.session
+def contract(session: nox.Session) -> None:
+    """Every generated operation against Stoplight Prism mocks of the fixed docs."""
+    _npm_tool_tests(session, "tests/contract", "contract")
 
 
 @nox.session
 def postman(session: nox.Session) -> None:
     """The exported Postman collection run by Newman (pinned, npm) against the sandbox."""
-    _require_generated(session)
-    session.install(*PYTEST)
-    _install_project(session, "sandbox")
-    env = {"PIWIK_PRO_TOOLS_DIR": str(ROOT / ".tools")}
-    session.run("pytest", "tests/postman", "-m", "newman", *session.posargs, env=env)
+    _npm_tool_tests(session, "tests/postman", "newman")
 
 
 if os.environ.get("CI"):
