@@ -15,6 +15,9 @@ ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 
 
+NO_DOCS = "skipped: set PIWIK_PRO_DOCS_SOURCE to the exported docs (e.g. ../shared/piwik-pro-api-docs/2025-01)"
+
+
 def docs_folder(tmp: Path) -> Path | None:
     """The docs as files: PIWIK_PRO_DOCS_SOURCE (folder or URL, downloaded untimed) or the sibling mirror."""
     source = os.environ.get("PIWIK_PRO_DOCS_SOURCE")

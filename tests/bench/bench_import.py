@@ -19,7 +19,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.bench._stock import docs_folder, ours, remove, stock_generate, temp_dir
+from tests.bench._stock import NO_DOCS, docs_folder, ours, remove, stock_generate, temp_dir
 
 RUNS = 7
 APP_ID = "00000000-0000-0000-0000-000000000001"
@@ -72,7 +72,7 @@ def main() -> int | None:
     try:
         docs = docs_folder(tmp)
         if docs is None or not (docs / TAGS_FILE).exists():
-            print("skipped: set PIWIK_PRO_DOCS_SOURCE to the exported docs (e.g. ../shared/piwik-pro-api-docs/2025-01)")
+            print(NO_DOCS)
             return None
         args = ["--source", str(docs), "--output", str(tmp / "ours"), "--lock", str(tmp / "lock.json")]
         _, code, out = ours(*args, "--reports", str(tmp / "reports"), "--only", "tag_manager_tags")

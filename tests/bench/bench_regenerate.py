@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 
-from tests.bench._stock import children_cpu, docs_folder, ours, remove, stock_generate, temp_dir
+from tests.bench._stock import NO_DOCS, children_cpu, docs_folder, ours, remove, stock_generate, temp_dir
 
 
 def main() -> int | None:
@@ -21,7 +21,7 @@ def main() -> int | None:
     try:
         docs = docs_folder(tmp)
         if docs is None:
-            print("skipped: set PIWIK_PRO_DOCS_SOURCE to the exported docs (e.g. ../shared/piwik-pro-api-docs/2025-01)")
+            print(NO_DOCS)
             return None
         files = sorted(docs.glob("*.json"))
         files = [f for f in files if f.name != "index.json"]

@@ -21,7 +21,7 @@ import time
 import zipfile
 from pathlib import Path
 
-from tests.bench._stock import ROOT, docs_folder, remove, stock_generate, temp_dir
+from tests.bench._stock import NO_DOCS, ROOT, docs_folder, remove, stock_generate, temp_dir
 
 TARGETS = {"files": 2500, "size_mb": 3.0, "install_s": 5.0}
 
@@ -86,7 +86,7 @@ def main() -> int | None:
     try:
         docs = docs_folder(tmp)
         if docs is None:
-            print("skipped: set PIWIK_PRO_DOCS_SOURCE to the exported docs (e.g. ../shared/piwik-pro-api-docs/2025-01)")
+            print(NO_DOCS)
             return None
         if not (ROOT / "generated" / "piwik_pro_api" / "__init__.py").exists():
             print("skipped: generated/piwik_pro_api is missing (nox -s regenerate)")
