@@ -245,25 +245,28 @@ class BodyValidationError(PiwikProError, ValueError):
 
     @classmethod
     def best_fit(cls, value: Mapping[str, Any], models: tuple[type[Any], ...]) -> Any:
-        """`value` (a union body given as a dict) read as the member that sends it as written.
+        """`value` (a union body given as a dict) read as the member that accounts for all of it.
 
-        Members often differ only in a nested enum or a field, and a lenient one may accept a
-        dict meant for another while dropping what it does not declare: so the member whose
-        `to_dict()` gives `value` back wins, whatever the members' order; failing that, the first fit.
+        The choice is piwik_pro_api._unions.parse_union's, as for the CLI's `--data` and the
+        generated union parsers: members often differ only in a nested enum or a field, and a
+        lenient one may take a dict meant for another, so the member that sends `value` back as
+        written wins, whatever the members' order; a dict every member would send with part of
+        it lost is refused, naming the closest member.
         """
+        from piwik_pro_api._unions import UnionMismatchError, parse_union
+
+        try:
+            return parse_union(value, [model.from_dict for model in models])
+        except UnionMismatchError as exc:
+            mismatch = exc
         problems: list[str] = []
-        fits: list[Any] = []
-        for model in models:
+        for model in models:  # only now, to say why: the members that refuse it, and how
             try:
-                parsed = model.from_dict(value)
+                model.from_dict(value)
             except BodyValidationError as exc:
                 problems.append(str(exc))
-                continue
-            if parsed.to_dict() == value:
-                return parsed
-            fits.append(parsed)
-        if fits:
-            return fits[0]
+        if len(problems) < len(models):  # a member reads it, but loses part of it
+            raise cls(mismatch.path.removeprefix("$").lstrip("."), mismatch.reason, mismatch.member) from None
         names = " | ".join(m.__name__ for m in models[:3]) + (" | ..." if len(models) > 3 else "")
         shown = "; ".join(problems[:3]) + (f"; and {len(problems) - 3} more" if len(problems) > 3 else "")
         raise cls("", f"fits none of the body's {len(models)} models: {shown}", names)

@@ -124,6 +124,50 @@ def test_a_dict_no_member_of_a_union_body_fits_is_refused(sandbox: Sandbox, pp: 
     assert api_requests(sandbox) == []
 
 
+def _lenient_models() -> tuple[type[Any], type[Any]]:
+    """Two generated-style models a dict {"x", "y"} both read and send back as written: Narrow keeps
+    "y" as an extra key, Wide declares it (a tighter fit)."""
+    import attrs
+
+    @attrs.define
+    class Narrow:
+        x: int
+        additional_properties: dict[str, Any] = attrs.field(init=False, factory=dict)
+
+        @classmethod
+        def from_dict(cls, d: dict[str, Any]) -> Any:
+            d = dict(d)
+            made = cls(x=d.pop("x"))
+            made.additional_properties = d
+            return made
+
+        def to_dict(self) -> dict[str, Any]:
+            return {"x": self.x, **self.additional_properties}
+
+    @attrs.define
+    class Wide:
+        x: int
+        y: int
+        additional_properties: dict[str, Any] = attrs.field(init=False, factory=dict)
+
+        @classmethod
+        def from_dict(cls, d: dict[str, Any]) -> Any:
+            return cls(x=d["x"], y=d["y"])
+
+        def to_dict(self) -> dict[str, Any]:
+            return {"x": self.x, "y": self.y}
+
+    return Narrow, Wide
+
+
+def test_a_union_dict_body_becomes_the_same_member_whatever_the_members_order() -> None:
+    narrow, wide = _lenient_models()
+    for order in ((narrow, wide), (wide, narrow)):
+        chosen = BodyValidationError.best_fit({"x": 1, "y": 2}, order)
+        assert type(chosen) is wide, order  # the member that declares every key, as the CLI's --data picks
+    assert type(BodyValidationError.best_fit({"x": 1}, (wide, narrow))) is narrow  # the one that reads it
+
+
 _TYPED_USE = """
 from piwik_pro import PiwikPro
 from piwik_pro_api.users.api.default import invite_user
